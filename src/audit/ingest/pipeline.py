@@ -1,0 +1,272 @@
+"""`audit ingest`: every file of a client folder → canonical tables + an ingest report.
+
+sniff → recognise → parse → conform (schema) → de-duplicate → store (parquet).
+Per-file results are cached under <client>/.audit/files/, keyed by the file's content hash, the
+settings that affect parsing and the package version, so a re-run re-parses only what changed.
+A corrupt cache entry is rebuilt, never trusted. Raw exports are only ever read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .. import __version__, schemas
+from ..config import AuditConfig, load_config
+from ..errors import AuditError, DataError
+from ..paths import CACHE_DIR_NAME, CONFIG_NAME, cache_dir
+from .registry import ParseContext, best_format, load_formats
+from .sniff import read_blocks
+
+SKIP_NAMES = {CONFIG_NAME, "README.md", "README.txt", ".DS_Store", "Thumbs.db", "desktop.ini"}
+REPORT_NAME = "ingest_report.json"
+
+
+@dataclass
+class FileResult:
+    file: str
+    sha256: str
+    status: str = "ok"  # ok | problems | unrecognised | error
+    formats: list[str] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+    dropped: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    cached: bool = False
+
+
+@dataclass
+class IngestReport:
+    client: str
+    generated_at: str
+    files: list[FileResult] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+    duplicates_removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unrecognised(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "unrecognised"]
+
+    @property
+    def problems(self) -> list[FileResult]:
+        return [f for f in self.files if f.status in ("error", "unrecognised") or f.errors]
+
+    @property
+    def exit_code(self) -> int:
+        if not any(self.tables.values()):
+            return 2
+        return 1 if self.problems else 0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["unrecognised"] = [{"file": f.file, "reason": "; ".join(f.errors)} for f in self.unrecognised]
+        return d
+
+
+def client_files(client_dir: Path) -> list[Path]:
+    """Every export in the folder (any names, any sub-folders), in a stable order."""
+    out = []
+    for root, dirs, files in os.walk(client_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != CACHE_DIR_NAME)
+        for f in sorted(files):
+            if f in SKIP_NAMES or f.startswith(".") or f.startswith("~$"):
+                continue
+            out.append(Path(root) / f)
+    return out
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileResult, dict[str, pd.DataFrame]]:
+    """Parse one file into canonical tables; never raises for data problems."""
+    res = FileResult(file=rel, sha256="")
+    frames: dict[str, list[pd.DataFrame]] = {}
+    override = config.source_for(rel) if config else None
+    try:
+        blocks = read_blocks(path, rel)
+    except DataError as e:
+        res.status, res.errors = "error", [str(e.at(file=rel))]
+        return res, {}
+    res.encoding = blocks[0].encoding if blocks else None
+    unknown = []
+    for block in blocks:
+        try:
+            fmt, _ = best_format(block, override.format if override else None)
+        except DataError as e:
+            res.errors.append(str(e))
+            continue
+        if fmt is None:
+            unknown.append(block)
+            continue
+        ctx = ParseContext(source=block.source, config=config, override=override)
+        try:
+            out = fmt.parse(block, ctx)
+            for table, df in out.items():
+                if df is None or not len(df):
+                    continue
+                frames.setdefault(table, []).append(schemas.conform(table, df, block.source))
+            if fmt.row_cap and len(block) == fmt.row_cap:
+                ctx.warn(f"{len(block)} rows: the platform's export limit is reached, so rows beyond it are missing")
+        except DataError as e:
+            res.errors.append(str(e.at(file=block.source)))
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError) as e:
+            # A parser met something it did not foresee: report it as a data problem of this file.
+            res.errors.append(f"{block.source}: could not be read as {fmt.label} ({type(e).__name__}: {e})")
+        if fmt.id not in res.formats:
+            res.formats.append(fmt.id)
+        res.warnings += [w if w.startswith(block.source) else f"{block.source}: {w}" for w in ctx.warnings]
+        res.dropped += [{**d, "file": block.source} for d in ctx.dropped]
+    if unknown and not res.formats:
+        b = unknown[0]
+        res.status = "unrecognised"
+        res.errors.append(f"not a known export format (header: {', '.join(b.header[:6])}"
+                          f"{', …' if len(b.header) > 6 else ''}); see `audit formats`, or map its columns "
+                          "in audit.yml `sources`")
+    elif unknown:
+        for b in unknown:
+            res.warnings.append(f"{b.source}: section at row {b.header_row} ({', '.join(b.header[:4])}) "
+                                "was not recognised and is skipped")
+    if res.errors and res.status == "ok":
+        res.status = "problems"
+    tables = {t: pd.concat(fs, ignore_index=True) for t, fs in frames.items()}
+    res.tables = {t: len(df) for t, df in tables.items()}
+    return res, tables
+
+
+def _code_digest() -> str:
+    """The loaders' own source: a parser change invalidates cached results."""
+    h = hashlib.sha256(__version__.encode())
+    for p in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _settings_key(config: AuditConfig | None) -> str:
+    blob = config.model_dump_json() if config else ""
+    return hashlib.sha256(f"{_code_digest()}|{blob}".encode()).hexdigest()[:16]
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cache_load(entry_dir: Path) -> tuple[FileResult, dict[str, pd.DataFrame]] | None:
+    meta = entry_dir / "result.json"
+    try:
+        res = FileResult(**json.loads(meta.read_text()))
+        tables = {t: pd.read_parquet(entry_dir / f"{t}.parquet") for t in res.tables}
+        if any(len(tables[t]) != n for t, n in res.tables.items()):
+            return None
+        res.cached = True
+        return res, tables
+    except Exception:  # a missing or corrupt cache entry is rebuilt, never trusted
+        return None
+
+
+def _cache_store(entry_dir: Path, res: FileResult, tables: dict[str, pd.DataFrame]) -> None:
+    for t, df in tables.items():
+        _atomic_parquet(df, entry_dir / f"{t}.parquet")
+    _atomic_write_bytes(entry_dir / "result.json", json.dumps(asdict(res), default=str).encode())
+
+
+def deduplicate(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Overlapping exports: posts keep the newest lifetime totals (never summed); daily series and
+    events keep one row per key; aggregate tables drop exact repeats."""
+    if df.empty:
+        return df
+    key = schemas.KEYS.get(table)
+    if table == "posts":
+        order = df.sort_values(["exported_at", "source_file", "source_row"], na_position="first", kind="stable")
+        return order.drop_duplicates(list(key), keep="last").sort_index()
+    if key:
+        has_key = df[list(key)].notna().all(axis=1)
+        kept = df[has_key].drop_duplicates(list(key), keep="last")
+        return pd.concat([kept, df[~has_key]]).sort_index()
+    content = [c for c in df.columns if c not in ("source_file", "source_row")]
+    return df.drop_duplicates(content, keep="last")
+
+
+def ingest(client_dir: str | Path, *, progress: bool = True, config: AuditConfig | None = None) -> IngestReport:
+    """Read every export in the client folder into canonical tables under <client>/.audit/."""
+    client_dir = Path(client_dir)
+    if not client_dir.is_dir():
+        raise AuditError(f"{client_dir}: not a folder")
+    config = config or load_config(client_dir)
+    load_formats()
+    cdir = cache_dir(client_dir)
+    settings = _settings_key(config)
+    report = IngestReport(client=config.client, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    collected: dict[str, list[pd.DataFrame]] = {}
+    files = client_files(client_dir)
+    for path in tqdm(files, desc="ingest", unit="file", disable=not progress, leave=False):
+        rel = path.relative_to(client_dir).as_posix()
+        digest = sha256_of(path)
+        entry = cdir / "files" / f"{digest[:32]}-{settings}"
+        cached = _cache_load(entry)
+        if cached is not None:
+            res, tables = cached
+            res.file = rel
+        else:
+            res, tables = parse_file(path, rel, config)
+            res.sha256 = digest
+            _cache_store(entry, res, tables)
+        report.files.append(res)
+        for t, df in tables.items():
+            collected.setdefault(t, []).append(df)
+    for t in schemas.TABLE_NAMES:
+        parts = [df for df in collected.get(t, []) if len(df)]
+        path = cdir / f"{t}.parquet"
+        if not parts:
+            path.unlink(missing_ok=True)
+            report.tables[t] = 0
+            continue
+        df = pd.concat(parts, ignore_index=True)
+        deduped = deduplicate(t, df).reset_index(drop=True)
+        if len(deduped) < len(df):
+            report.duplicates_removed[t] = len(df) - len(deduped)
+        _atomic_parquet(deduped, path)
+        report.tables[t] = len(deduped)
+    _atomic_write_bytes(cdir / REPORT_NAME, json.dumps(report.to_dict(), indent=2, default=str).encode())
+    return report
+
+
+def load_report(client_dir: str | Path) -> dict | None:
+    p = cache_dir(Path(client_dir)) / REPORT_NAME
+    try:
+        return json.loads(p.read_text())
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,201 @@
+"""The format registry: every export format the toolkit reads, recognised by content.
+
+A format is a small class with `match(block) -> score` (0 means "not me") and
+`parse(block, ctx) -> {table: DataFrame}`. Modules in `audit/ingest/formats/` register their
+formats with `@register`; the registry imports them all on first use, so adding a format is
+adding a module.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import pandas as pd
+
+from ..config import AuditConfig, Source
+from ..errors import DataError
+from . import values as V
+from .sniff import Block
+
+FORMATS: dict[str, "Format"] = {}
+_loaded = False
+
+
+class Format:
+    id: ClassVar[str]  # e.g. "meta.fb_content"
+    label: ClassVar[str]  # e.g. "Meta Business Suite, Facebook content export"
+    platform: ClassVar[str]  # default platform of the rows
+    tables: ClassVar[tuple[str, ...]]  # canonical tables it feeds (empty: recognised, carries no rows)
+    row_cap: ClassVar[int | None] = None  # the platform's export limit: warn when reached
+
+    def match(self, block: Block) -> float:
+        raise NotImplementedError
+
+    def parse(self, block: Block, ctx: "ParseContext") -> dict[str, pd.DataFrame]:
+        raise NotImplementedError
+
+
+def register(cls: type[Format]) -> type[Format]:
+    if cls.id in FORMATS:
+        raise RuntimeError(f"format id {cls.id!r} registered twice")
+    FORMATS[cls.id] = cls()
+    return cls
+
+
+def load_formats() -> dict[str, Format]:
+    global _loaded
+    if not _loaded:
+        from . import formats as pkg
+        for mod in pkgutil.iter_modules(pkg.__path__):
+            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+        _loaded = True
+    return FORMATS
+
+
+def best_format(block: Block, forced: str | None = None) -> tuple[Format | None, float]:
+    fmts = load_formats()
+    if forced:
+        if forced not in fmts:
+            raise DataError(f"audit.yml names format {forced!r}, which does not exist (see `audit formats`)", block.source)
+        return fmts[forced], 1.0
+    scored = sorted(((f.match(block), f.id) for f in fmts.values()), reverse=True)
+    if not scored or scored[0][0] <= 0:
+        return None, 0.0
+    return fmts[scored[0][1]], scored[0][0]
+
+
+# --- matching helpers ---------------------------------------------------------------------------------
+def header_score(block: Block, required, optional=(), forbidden=()) -> float:
+    """Score a block's header: 0 unless every required name is present (an element of `required`
+    may be a set of alternatives: any one will do) and no forbidden name is; then 1 + the share of
+    optional names present + a little per required name, so the more specific format wins.
+    Names are compared after values.norm_header (case, spaces and dashes do not matter)."""
+    keys = block.keyset
+    if keys & {V.norm_header(f) for f in forbidden}:
+        return 0.0
+    for r in required:
+        alts = {r} if isinstance(r, str) else set(r)
+        if not keys & {V.norm_header(a) for a in alts}:
+            return 0.0
+    opt = {V.norm_header(o) for o in optional}
+    bonus = len(keys & opt) / len(opt) if opt else 0.0
+    return 1.0 + bonus + 0.01 * len(required)
+
+
+def columns_for(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Map canonical names to the frame's actual column names, through alias lists of normalised headers.
+    The first alias found wins; for duplicated headers the first occurrence is used."""
+    by_key: dict[str, str] = {}
+    for col in frame.columns:
+        by_key.setdefault(V.norm_header(_strip_dup_suffix(col, frame.columns)), col)
+    out = {}
+    for canon, names in aliases.items():
+        for n in names:
+            if V.norm_header(n) in by_key:
+                out[canon] = by_key[V.norm_header(n)]
+                break
+    return out
+
+
+def _strip_dup_suffix(col: str, cols) -> str:
+    base, _, k = col.rpartition(".")
+    return base if k.isdigit() and base in cols else col
+
+
+# --- parse context ----------------------------------------------------------------------------------------
+@dataclass
+class ParseContext:
+    """What a parser needs besides the block: settings, and a place to say what it decided."""
+
+    source: str
+    config: AuditConfig | None = None
+    override: Source | None = None
+    warnings: list[str] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)
+
+    @property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+        return self.config.tz if self.config else ZoneInfo("UTC")
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def drop(self, rows: int, reason: str) -> None:
+        if rows:
+            self.dropped.append({"rows": int(rows), "reason": reason})
+
+    def account(self, handle: str | None = None, platform: str | None = None) -> str:
+        """Brand or competitor name for rows of this file: audit.yml `sources` first, then the
+        handle found in the export, else the brand (the client's own exports)."""
+        if self.override and self.override.account:
+            return self.override.account
+        if self.config is None:
+            return handle or "brand"
+        found = self.config.account_for(handle, platform)
+        if found:
+            return found
+        if handle:
+            self.warn(f"account {handle!r} is not listed in audit.yml; its rows are counted as the brand's "
+                      f"({self.config.brand.name})")
+        return self.config.brand.name
+
+    def numbers(self, frame: pd.DataFrame, col: str, **kw) -> pd.Series:
+        """A numeric column; cells that are not numbers become empty, with a warning naming row and column."""
+        s = frame[col]
+        mangled = V.looks_excel_mangled(s)
+        if mangled.any():
+            i = mangled[mangled].index[0]
+            raise DataError(f"{int(mangled.sum())} value(s) such as {s.loc[i]!r} look like numbers that Excel "
+                            "turned into dates; please use the original export, not a re-saved copy",
+                            self.source, int(i), col)
+        out = V.to_number(s, **kw)
+        bad = out.isna() & ~V.blank(s)
+        if bad.any():
+            i = bad[bad].index[0]
+            self.warn(f"row {int(i)}, column {col!r}: {int(bad.sum())} value(s) that are not numbers "
+                      f"(e.g. {str(s.loc[i])[:40]!r}) were left empty")
+        return out
+
+    def dates(self, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = (), *, naive_tz=None) -> pd.Series:
+        """Event timestamps → UTC. Naive times are taken in `naive_tz` (default: audit.yml time zone)."""
+        tz = naive_tz or self.tz
+        day_first = self.override.day_first if self.override else None
+        parsed, rep = V.to_datetime(frame[col], formats=formats, day_first=day_first, column=col, file=self.source)
+        if rep.ambiguous:
+            self.warn(f"column {col!r}: dates such as {frame[col].iloc[0]!r} could be day/month or month/day; "
+                      "read as month/day (set `day_first: true` for this file in audit.yml to change)")
+        if parsed.dt.tz is None:
+            if len(parsed.dropna()):
+                self.warn(f"column {col!r}: times carry no time zone; taken as {tz}")
+            parsed = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+        return V.to_utc(parsed)
+
+    def days(self, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = ()) -> pd.Series:
+        """Calendar days (naive midnight)."""
+        day_first = self.override.day_first if self.override else None
+        parsed, rep = V.to_datetime(frame[col], formats=formats, day_first=day_first, column=col, file=self.source)
+        if rep.ambiguous:
+            self.warn(f"column {col!r}: dates could be day/month or month/day; read as month/day "
+                      "(set `day_first: true` for this file in audit.yml to change)")
+        return V.to_day(parsed)
+
+    def finish(self, frame: pd.DataFrame, platform: str, account: str | pd.Series) -> pd.DataFrame:
+        """Add the columns every canonical row carries, from the frame's index (source rows)."""
+        out = frame.copy()
+        out["platform"] = platform
+        out["account"] = account
+        out["source_file"] = self.source
+        out["source_row"] = pd.array(frame.index, dtype="Int64") if frame.index.dtype.kind in "iu" else pd.NA
+        return out.reset_index(drop=True)
+
+
+def text(frame: pd.DataFrame, col: str | None) -> pd.Series:
+    """A text column with placeholders turned into missing values (NFKC-normalised)."""
+    if col is None:
+        return pd.Series(pd.NA, index=frame.index, dtype="str")
+    s = frame[col]
+    return s.where(~V.blank(s)).str.normalize("NFKC")

@@ -1,0 +1,230 @@
+"""Turning exported text cells into numbers, dates and normalised headers.
+
+Platforms write numbers as "1,042", "1.234,56", "1 234,56", "12.5%", "1.2K", "€3.40", " --";
+dates as "02/16/2025 05:14", "Mon Feb 17 2025", "2025-01-01T01:00:00", "Jun 7, 2020"... These
+helpers are vectorized (whole columns at once) and say what they had to decide."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+# Cells that mean "no value" in some export (compared after stripping and casefolding).
+PLACEHOLDERS = frozenset({"", "-", "--", "—", "–", "n/a", "na", "nan", "none", "null", "undefined", "#n/a",
+                          "(not set)", "not set", "∞"})
+_CURRENCY = r"[€$£¥₹]|US\$|USD|EUR|GBP|CHF|CAD|AUD"
+_MONTHY = re.compile(r"^\d{1,2}[.\-/ ]?(?:jan|feb|f[ée]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]|sep|oct|nov|d[ée]c|"
+                     r"янв|фев|мар|апр|май|июн|июл|авг|сен|окт|ноя|дек)", re.I)
+
+
+def norm_header(s: object) -> str:
+    """Casefold, strip, collapse spaces, unify dashes and quotes: the key used by alias tables."""
+    s = unicodedata.normalize("NFKC", str(s)).replace("\u00a0", " ")
+    s = s.replace("–", "-").replace("—", "-").replace("’", "'")
+    return re.sub(r"\s+", " ", s).strip().strip('"').strip().casefold()
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """True where the cell is a placeholder for 'no value'."""
+    s = series.astype("str").str.strip().str.casefold()
+    return s.isin(PLACEHOLDERS) | series.isna()
+
+
+@dataclass
+class NumberReport:
+    decimal: str  # "." or ","
+    percent: bool  # values carried a % sign (divided by 100)
+    suffixes: bool  # K/M/B suffixes were expanded
+    bad: int  # cells that could not be read as numbers
+    first_bad_index: object = None
+    first_bad_value: str | None = None
+
+
+def to_number(series: pd.Series, *, decimal: str | None = None, percent_as_fraction: bool = True,
+              column: str | None = None, file: str | None = None, strict: bool = False) -> pd.Series:
+    """Parse a text column into float64. Placeholders become NaN.
+
+    decimal=None guesses the decimal mark from the column itself ("1.234,56" and "12,5" → comma;
+    "1,234" alone is read as a thousands separator, which is what every platform here means by it).
+    Percent strings become fractions when percent_as_fraction. With strict=True a cell that is not
+    a number raises DataError naming the row (index) and column; otherwise it becomes NaN and the
+    caller can inspect `number_report(...)`."""
+    out, rep = _to_number(series, decimal, percent_as_fraction)
+    if strict and rep.bad:
+        raise DataError(f"{rep.bad} value(s) are not numbers, e.g. {rep.first_bad_value!r}", file,
+                        _row(rep.first_bad_index), column)
+    return out
+
+
+def number_report(series: pd.Series, decimal: str | None = None) -> NumberReport:
+    return _to_number(series, decimal, True)[1]
+
+
+def _row(index: object) -> int | None:
+    try:
+        return int(index)  # loaders keep the source row number as the frame index
+    except (TypeError, ValueError):
+        return None
+
+
+def _to_number(series: pd.Series, decimal: str | None, percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.astype("float64"), NumberReport(".", False, False, 0)
+    raw = series.astype("str")
+    empty = blank(series)
+    s = raw.str.strip().str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+    s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
+    s = s.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting negatives
+    pct = s.str.endswith("%")
+    s = s.str.rstrip("%").str.strip()
+    suffix = s.str.extract(r"^(.*?)\s*([kKmMbB])$")
+    has_suffix = suffix[1].notna() & suffix[0].str.contains(r"\d", na=False)
+    s = s.where(~has_suffix, suffix[0])
+    mult = pd.Series(1.0, index=s.index)
+    mult[has_suffix] = suffix[1][has_suffix].str.lower().map({"k": 1e3, "m": 1e6, "b": 1e9})
+    s = s.str.replace(" ", "", regex=False).str.replace("'", "", regex=False)
+    if decimal is None:
+        decimal = _guess_decimal(s[~empty])
+    if decimal == ",":
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        s = s.str.replace(",", "", regex=False)
+    num = pd.to_numeric(s.where(~empty), errors="coerce")
+    bad_mask = num.isna() & ~empty
+    num = num * mult
+    if percent_as_fraction:
+        num = num.where(~pct, num / 100.0)
+    rep = NumberReport(decimal, bool(pct.any()), bool(has_suffix.any()), int(bad_mask.sum()))
+    if rep.bad:
+        i = bad_mask.idxmax()
+        rep.first_bad_index, rep.first_bad_value = i, str(series.loc[i])
+    return num.astype("float64"), rep
+
+
+def _guess_decimal(s: pd.Series) -> str:
+    s = s.dropna()
+    if s.empty:
+        return "."
+    if s.str.contains(r"\d,\d{1,2}$|\d,\d{4,}$|\d\.\d{3},", regex=True).any():
+        return ","
+    return "."
+
+
+def looks_excel_mangled(series: pd.Series) -> pd.Series:
+    """Cells like '3.апр' or '12-May' in a numeric column: Excel turned a number into a date."""
+    return series.astype("str").str.strip().str.contains(_MONTHY, na=False)
+
+
+def scientific_ids(series: pd.Series) -> pd.Series:
+    """IDs that Excel turned into scientific notation (1.22158E+17): the digits are lost."""
+    return series.astype("str").str.strip().str.fullmatch(r"\d(\.\d+)?[eE]\+\d+", na=False)
+
+
+def clean_id(series: pd.Series) -> pd.Series:
+    """IDs as strings: strip spaces, a leading apostrophe and a trailing '.0' from float round-trips."""
+    s = series.astype("str").str.strip().str.lstrip("'").str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    return s.where(~blank(series))
+
+
+# --- dates ------------------------------------------------------------------------------------------
+@dataclass
+class DateReport:
+    format: str | None
+    day_first: bool | None
+    ambiguous: bool
+    bad: int
+    first_bad_index: object = None
+    first_bad_value: str | None = None
+
+
+def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: bool | None = None,
+                tz=None, column: str | None = None, file: str | None = None,
+                strict: bool = True) -> tuple[pd.Series, DateReport]:
+    """Parse a text column of dates/times.
+
+    Tries each explicit `formats` first (the platform's documented formats), then ISO 8601, then a
+    tolerant parse. Slash dates whose day/month order cannot be told from the data (every day ≤ 12)
+    are reported as ambiguous and read month-first unless day_first says otherwise.
+    Naive results are localized to `tz` (a ZoneInfo); aware ones converted to it.
+    Returns (datetime series, report). With strict, unreadable non-blank cells raise DataError."""
+    empty = blank(series)
+    text = series.astype("str").str.strip().where(~empty)
+    values = text.dropna()
+    result, used, ambiguous, df_used = None, None, False, day_first
+    for fmt in formats:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        if len(values) and parsed.notna().all():
+            result, used = parsed, fmt
+            break
+    if result is None:
+        if values.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}").all() and len(values):
+            first = values.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})").astype(int)
+            if day_first is None:
+                if (first[0] > 12).any():
+                    df_used = True
+                elif (first[1] > 12).any():
+                    df_used = False
+                else:
+                    df_used, ambiguous = False, True
+            result = pd.to_datetime(values, dayfirst=bool(df_used), errors="coerce", format="mixed")
+            used = "day-first" if df_used else "month-first"
+        else:
+            result = pd.to_datetime(values, errors="coerce", format="ISO8601")
+            used = "ISO 8601"
+            if result.isna().any():
+                retry = pd.to_datetime(values[result.isna()], errors="coerce", format="mixed",
+                                       dayfirst=bool(day_first))
+                result = result.astype(object).where(result.notna(), retry)
+                result = pd.to_datetime(result, utc=_mixed_tz(result))
+                used = "mixed"
+    bad_mask = result.isna()
+    rep = DateReport(used, df_used, ambiguous, int(bad_mask.sum()))
+    if rep.bad:
+        i = bad_mask[bad_mask].index[0]
+        rep.first_bad_index, rep.first_bad_value = i, str(series.loc[i])
+        if strict:
+            raise DataError(f"{rep.bad} value(s) are not dates, e.g. {rep.first_bad_value!r}", file, _row(i), column)
+    full = pd.Series(pd.NaT, index=series.index, dtype=result.dtype if len(result) else "datetime64[ns]")
+    full.loc[result.index] = result
+    full = pd.to_datetime(full)
+    if tz is not None:
+        full = full.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward") if full.dt.tz is None \
+            else full.dt.tz_convert(tz)
+    return full, rep
+
+
+def _mixed_tz(s: pd.Series) -> bool:
+    return any(getattr(x, "tzinfo", None) is not None for x in s.dropna().head(50))
+
+
+def to_utc(series: pd.Series) -> pd.Series:
+    return series.dt.tz_convert("UTC").astype(pd.DatetimeTZDtype(unit="ns", tz="UTC"))
+
+
+def to_day(series: pd.Series) -> pd.Series:
+    """A calendar day (naive midnight), keeping the local date of aware timestamps."""
+    s = pd.to_datetime(series)
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    return s.dt.normalize().astype("datetime64[ns]")
+
+
+def duration_seconds(series: pd.Series) -> pd.Series:
+    """'H:MM:SS' / 'MM:SS' / plain seconds → float seconds."""
+    s = series.astype("str").str.strip()
+    parts = s.str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
+    hms = parts[0].astype(float).fillna(0) * 3600 + parts[1].astype(float) * 60 + parts[2].astype(float)
+    plain = to_number(series)
+    return hms.where(parts[1].notna(), plain).astype("float64")
+
+
+def to_bool(series: pd.Series) -> pd.Series:
+    s = series.astype("str").str.strip().str.casefold()
+    t = s.isin({"1", "true", "yes", "y", "oui", "vrai", "x", "sí", "si"})
+    f = s.isin({"0", "false", "no", "n", "non", "faux"})
+    return pd.Series(np.where(t, True, np.where(f, False, None)), index=series.index).astype("boolean")
