@@ -98,7 +98,7 @@ def _to_number(series: pd.Series, decimal: str | None, percent_as_fraction: bool
     bad_mask = num.isna() & ~empty
     num = num * mult
     if percent_as_fraction:
-        num = num.where(~pct, num / 100.0)
+        num = num.where(~pct, (num / 100.0).round(12))  # 0.56% is 0.0056, not 0.005600000000000001
     rep = NumberReport(decimal, bool(pct.any()), bool(has_suffix.any()), int(bad_mask.sum()))
     if rep.bad:
         i = bad_mask.idxmax()
