@@ -143,6 +143,27 @@ class ParseContext:
                       f"({self.config.brand.name})")
         return self.config.brand.name
 
+    def columns(self, frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+        """`columns_for`, then the file's audit.yml `sources[].columns` (canonical name → header as
+        written in the file), which win over the aliases: how a tool's custom layout is mapped."""
+        found = columns_for(frame, aliases)
+        mapping = self.override.columns if self.override else {}
+        if not mapping:
+            return found
+        by_key: dict[str, str] = {}
+        for col in frame.columns:
+            by_key.setdefault(V.norm_header(_strip_dup_suffix(col, frame.columns)), col)
+        for canon, header in mapping.items():
+            if canon not in aliases:
+                raise DataError(f"audit.yml `columns` maps {canon!r}, which this format does not read; "
+                                f"known names: {', '.join(aliases)}", self.source)
+            col = by_key.get(V.norm_header(header))
+            if col is None:
+                raise DataError(f"audit.yml `columns` maps {canon!r} to a column {header!r} that this file does not "
+                                f"have (its columns: {', '.join(map(str, frame.columns[:12]))})", self.source)
+            found[canon] = col
+        return found
+
     def numbers(self, frame: pd.DataFrame, col: str, **kw) -> pd.Series:
         """A numeric column; cells that are not numbers become empty, with a warning naming row and column."""
         s = frame[col]
