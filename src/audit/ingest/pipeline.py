@@ -133,7 +133,7 @@ def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileRe
     if unknown and not res.formats:
         b = unknown[0]
         res.status = "unrecognised"
-        res.errors.append(f"not a known export format (header: {', '.join(b.header[:6])}"
+        res.errors.append(f"{rel}: not a known export format (header: {', '.join(b.header[:6])}"
                           f"{', …' if len(b.header) > 6 else ''}); see `audit formats`, or map its columns "
                           "in audit.yml `sources`")
     elif unknown:
