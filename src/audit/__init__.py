@@ -5,5 +5,7 @@ __version__ = "0.1.0"
 
 from .config import AuditConfig, load_config  # noqa: E402
 from .errors import AuditError, ConfigError, DataError  # noqa: E402
+from .session import Audit, open_audit  # noqa: E402
 
-__all__ = ["AuditConfig", "AuditError", "ConfigError", "DataError", "load_config", "__version__"]
+__all__ = ["Audit", "AuditConfig", "AuditError", "ConfigError", "DataError", "load_config", "open_audit",
+           "__version__"]
