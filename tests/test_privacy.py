@@ -30,3 +30,16 @@ def test_spreadsheet_cells_that_look_like_formulas_are_neutralised(tmp_path):
     p = tmp_path / "t.csv"
     privacy.to_spreadsheet_csv(df, p)
     assert p.read_bytes().startswith(b"\xef\xbb\xbf") and b"'=HYPERLINK" in p.read_bytes()
+
+
+def test_export_command_writes_safe_csvs(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import write_config
+    write_config(tmp_path / "c")
+    (tmp_path / "c" / "q.csv").write_text("Top queries,Clicks,Impressions,CTR,Position\n=1+1,3,40,7.5%,2.1\n")
+    run = subprocess.run([sys.executable, "-m", "audit.cli", "export", str(tmp_path / "c"), "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "'=1+1" in (tmp_path / "o" / "search.csv").read_text(encoding="utf-8-sig")

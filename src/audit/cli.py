@@ -41,6 +41,24 @@ def ingest(client_dir: Path = typer.Argument(..., help="client folder holding au
 
 
 @app.command()
+def export(client_dir: Path = typer.Argument(..., help="client folder (ingested if needed)"),
+           out: Path = typer.Option(..., "--out", help="folder to write one CSV per canonical table into"),
+           anonymize: bool = typer.Option(False, "--anonymize", help="replace people's names by pseudonyms")) -> None:
+    """Write the canonical tables as spreadsheet-safe CSV files (formulas neutralised, UTF-8 with BOM)."""
+    from .privacy import to_spreadsheet_csv
+    from .session import open_audit
+    try:
+        a = open_audit(client_dir, anonymize=anonymize or None)
+    except AuditError as e:
+        _fail(e)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in a.tables.available():
+        target = out / f"{name}.csv"
+        to_spreadsheet_csv(a.tables[name], target)
+        typer.echo(f"{target}  {len(a.tables[name])} rows")
+
+
+@app.command()
 def formats() -> None:
     """List the export formats the toolkit recognises."""
     from .ingest.registry import load_formats
