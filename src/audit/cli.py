@@ -45,17 +45,23 @@ def export(client_dir: Path = typer.Argument(..., help="client folder (ingested 
            out: Path = typer.Option(..., "--out", help="folder to write one CSV per canonical table into"),
            anonymize: bool = typer.Option(False, "--anonymize", help="replace people's names by pseudonyms")) -> None:
     """Write the canonical tables as spreadsheet-safe CSV files (formulas neutralised, UTF-8 with BOM)."""
-    from .privacy import to_spreadsheet_csv
-    from .session import open_audit
+    from .config import load_config
+    from .ingest import ingest as run_ingest
+    from .privacy import anonymize_tables, to_spreadsheet_csv
+    from .tables import load_tables
     try:
-        a = open_audit(client_dir, anonymize=anonymize or None)
+        config = load_config(client_dir)
+        run_ingest(client_dir, progress=False, config=config)
     except AuditError as e:
         _fail(e)
+    frames = load_tables(client_dir).frames
+    if anonymize or config.anonymize:
+        frames = anonymize_tables(frames, config)
     out.mkdir(parents=True, exist_ok=True)
-    for name in a.tables.available():
+    for name, df in frames.items():
         target = out / f"{name}.csv"
-        to_spreadsheet_csv(a.tables[name], target)
-        typer.echo(f"{target}  {len(a.tables[name])} rows")
+        to_spreadsheet_csv(df, target)
+        typer.echo(f"{target}  {len(df)} rows")
 
 
 @app.command()
