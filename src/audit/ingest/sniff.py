@@ -45,6 +45,9 @@ class Block:
     row_numbers: list[int] | None = None  # 1-based source row of each data row
     path: Path | None = None  # large CSVs: read lazily from here
     file_meta: dict = field(default_factory=dict)
+    # Every block of the same file (this one included), for formats whose data is spread over
+    # several sheets of one workbook (legacy Facebook Insights .xls/.xlsx).
+    siblings: list["Block"] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:
@@ -122,7 +125,10 @@ def read_blocks(path: Path, source: str) -> list[Block]:
     if kind == "text" and size > SMALL_FILE:
         return [_large_csv(path, source, head)]
     data = path.read_bytes()
-    return blocks_from_bytes(data, source)
+    blocks = blocks_from_bytes(data, source)
+    for b in blocks:
+        b.siblings = blocks
+    return blocks
 
 
 def blocks_from_bytes(data: bytes, source: str, depth: int = 0) -> list[Block]:
@@ -290,6 +296,10 @@ def text_blocks(text: str, source: str, encoding: str, partial: bool = False) ->
         delim = m.group(1)
         text = text[m.end():]
         lines = lines[1:]
+    unwrapped = _unwrap_lines(text)
+    if unwrapped is not None:
+        text = unwrapped
+        lines = text.splitlines()[:40]
     delim = delim or guess_delimiter(lines)
     rows, numbers = _parse_csv(text, delim, source, partial)
     if m:
@@ -314,6 +324,26 @@ def _parse_csv(text: str, delim: str, source: str, partial: bool) -> tuple[list[
     if partial and len(rows) > 1:
         rows, numbers = rows[:-1], numbers[:-1]  # the last record may be cut in the middle
     return rows, numbers
+
+
+def _unwrap_lines(text: str) -> str | None:
+    """Undo a spreadsheet round-trip that read each physical line as one cell and wrote it back
+    quoted: `"Post ID,""Account ID"",…"`. Lines of a multi-line caption that needed no quoting
+    stay bare between wrapped lines, so this works line by line on the text (keeping line
+    numbers), before the CSV parser sees it. None when the text does not look wrapped."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    first = next((ln for ln in lines if ln.strip()), "")
+    if not (first.startswith('"') and first.endswith('"') and '""' in first):
+        return None
+    try:
+        cells = next(csv.reader([first]))
+    except (csv.Error, StopIteration):
+        return None
+    if len(cells) != 1 or not any(d in cells[0] for d in DELIMITERS):
+        return None
+    out = [ln[1:-1].replace('""', '"') if len(ln) >= 2 and ln.startswith('"') and ln.endswith('"') else ln
+           for ln in lines]
+    return "\n".join(out)
 
 
 def _unwrap(rows, numbers, delim):
