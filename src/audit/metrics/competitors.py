@@ -1,17 +1,15 @@
 """The brand against its competitors: channel metrics side by side within each platform
 (never across platforms), z-scores within a platform, head-to-head post comparisons, and
-the competitors' complaint topics (their weak spots).
+the competitors' complaint topics (their weak spots, with the same rules as the brand's).
 """
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
 from ..config import AuditConfig, Period
-from . import channels, stats
-from .brand import _fold, _fold_word, _in_period
+from . import channels, experience, stats
+from .period import within
 from .registry import metric
 
 # Channel metrics compared side by side: column of channels.channel_summary -> metric id.
@@ -32,28 +30,6 @@ SIDE_BY_SIDE = {
 }
 MIN_ACCOUNTS_FOR_Z = 3
 
-# Complaint detection and topics: transparent keyword rules (English and French), each a
-# regular expression matched at the start of a word, on lower-case text without accents.
-# A mention can fall under several topics.
-COMPLAINT_WORDS = ("complain", "terrible", "awful", "worst", "scam", "disappoint", "never again", "unacceptable",
-                   "rip ?off", "useless", "plainte", "decu", "decevant", "arnaque", r"nul(?:le)?s?\b", "honte",
-                   "inadmissible", "inacceptable", "scandal", "jamais plus", r"pire\b")
-COMPLAINT_TOPICS: dict[str, tuple[str, ...]] = {
-    "delivery": ("deliver", "shipping", "shipment", "parcel", "package", "courier", "livr", "colis", "expedi",
-                 "transporteur"),
-    "price": ("price", "expensive", "overpriced", "pricey", "prix", r"chere?s?\b", "tarif", "couteu"),
-    "quality": ("quality", "broken", "defect", "faulty", "damaged", "qualite", "casse", "defectu", "abime"),
-    "customer service": ("customer service", "support", "no answer", "no response", "rude", "unhelpful", "agent",
-                         "service client", r"sav\b", "repond", "reponse", "injoignable", "conseill"),
-    "refunds and returns": ("refund", "return", "money back", "rembours", "retour"),
-    "waiting and delays": ("wait", "delay", r"late\b", "slow", "attente", "attendre", "retard", r"lente?s?\b"),
-    "availability": ("out of stock", "unavailable", "sold out", "rupture", "indisponible", "epuise"),
-    "website and app": ("website", r"apps?\b", "bug", "crash", "login", "log in", r"sites?\b", "appli", "connexion"),
-    "billing and payment": ("charged", "payment", "invoice", "billing", "paiement", "facture", "prelevement",
-                            "debite"),
-}
-OTHER_TOPIC = "other"
-
 metric("competitors.z_score", "Z-score within the platform", "competitors", "score",
        "the account's value of a channel metric minus the mean of that metric over the accounts on the same platform",
        "the standard deviation (n - 1) of the metric over those accounts",
@@ -63,16 +39,6 @@ metric("competitors.head_to_head", "Brand vs competitor, per post", "competitors
        "median per-post value of the brand's posts on the platform (engagement rate by followers, or the measure named)",
        "the same for the competitor's posts on the same platform",
        aggregation="difference of medians, brand minus competitor, bootstrap interval")
-metric("competitors.complaint_share", "Complaints among mentions", "competitors", "fraction",
-       "the account's mentions that are complaints: labelled negative, or containing a complaint word "
-       "(built-in English/French list plus `complaint_keywords` in audit.yml)", "the account's mentions",
-       aggregation="proportion with a Wilson interval", higher_is_better=False)
-metric("competitors.complaint_topics", "Complaint topics", "competitors", "fraction",
-       "the account's complaints whose text contains a word of the topic's keyword list (delivery, price, quality, "
-       "customer service, refunds and returns, waiting and delays, availability, website and app, billing and payment)",
-       "the account's complaints", aggregation="proportion with a Wilson interval; a complaint can count in several topics",
-       higher_is_better=False, caveats="keyword rules miss paraphrases; read the examples")
-
 
 def side_by_side(tables, config: AuditConfig, period: Period | None = None,
                  summary: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -128,58 +94,40 @@ def head_to_head(posts: pd.DataFrame, config: AuditConfig, account_daily: pd.Dat
 
 
 # ---------------------------------------------------------------- complaints
-def _pattern(rules=(), words=()) -> str:
-    """One regex: built-in rules (regex fragments) and user words (literal), at a word start."""
-    parts = list(rules) + [re.escape(_fold_word(w).strip()) for w in words if w and w.strip()]
-    return r"\b(?:" + "|".join(parts) + ")"
+def complaint_topics(tables, config: AuditConfig, period: Period | None = None,
+                     accounts: list[str] | None = None, top: int = 10) -> pd.DataFrame:
+    """The competitors' weak spots: their complaints by topic, found with the same rules as the
+    brand's own (experience.complaints: inbox flags, complaint keywords in mentions, 1-2 star
+    reviews; metrics experience.complaint_share and experience.complaint_topic_share).
+
+    Default accounts: the competitors. Columns: account, items (inbox rows, mentions and reviews
+    about the account), complaints, complaint_share, complaint_low, complaint_high, topic,
+    topic_complaints, topic_share, topic_low, topic_high, sources, example (the most recent
+    complaint on the topic)."""
+    accounts = config.competitor_names if accounts is None else accounts
+    tz = config.timezone
+    cols = ["account", "items", "complaints", "complaint_share", "complaint_low", "complaint_high", "topic",
+            "topic_complaints", "topic_share", "topic_low", "topic_high", "sources", "example"]
+    parts = []
+    for acc in accounts:  # a few competitors
+        c = experience.complaints(tables, acc, period, tz, config)
+        items = sum(len(within(df[df["account"] == acc], col, period, tz))
+                    for name, col in (("inbox", "received_at"), ("mentions", "published_at"), ("reviews", "published_at"))
+                    if (df := _table(tables, name)) is not None)
+        share = stats.proportion(len(c), items)
+        t = experience.complaint_topics(c, top=top)
+        if t.empty:
+            t = pd.DataFrame({"topic": [pd.NA], "complaints": [0], "share": [np.nan], "low": [np.nan],
+                              "high": [np.nan], "sources": [pd.NA]})
+        ex = c.sort_values("at").groupby("topic")["text"].last()
+        parts.append(t.rename(columns={"complaints": "topic_complaints", "share": "topic_share", "low": "topic_low",
+                                       "high": "topic_high"})
+                     .assign(account=acc, items=items, complaints=len(c), complaint_share=share.value,
+                             complaint_low=share.low, complaint_high=share.high, example=t["topic"].map(ex)))
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts)[cols].reset_index(drop=True)
 
 
-def complaints(mentions: pd.DataFrame, config: AuditConfig | None = None, period: Period | None = None,
-               tz="UTC") -> pd.DataFrame:
-    """The mentions that are complaints, with one boolean column per topic (and `other`)."""
-    m = _in_period(mentions, period, tz)
-    text = _fold(m["title"].fillna("") + " " + m["text"].fillna("") + " ")
-    extra = list(config.complaint_keywords) if config is not None else []
-    neg = (m["sentiment"].astype("str").str.casefold() == "negative").fillna(False)
-    is_c = (neg | text.str.contains(_pattern(COMPLAINT_WORDS, extra), regex=True).fillna(False))
-    c = m[is_c.to_numpy(dtype=bool)].copy()
-    t = text[is_c.to_numpy(dtype=bool)]
-    for topic, words in COMPLAINT_TOPICS.items():
-        c[topic] = t.str.contains(_pattern(words), regex=True).fillna(False).to_numpy(dtype=bool)
-    c[OTHER_TOPIC] = ~c[list(COMPLAINT_TOPICS)].any(axis=1)
-    return c
-
-
-def complaint_topics(mentions: pd.DataFrame, config: AuditConfig | None = None, period: Period | None = None,
-                     tz="UTC", accounts: list[str] | None = None) -> pd.DataFrame:
-    """Complaint share and complaint topics per account (metrics competitors.complaint_share,
-    competitors.complaint_topics). Default accounts: the competitors (their weak spots).
-
-    Columns: account, mentions, complaints, complaint_share, complaint_low, complaint_high,
-    topic, topic_complaints, topic_share, topic_low, topic_high, example (the most recent
-    complaint on the topic). Topics sorted by frequency within each account."""
-    if accounts is None:
-        accounts = config.competitor_names if config is not None else sorted(mentions["account"].dropna().unique())
-    m = mentions[mentions["account"].isin(accounts)]
-    totals = _in_period(m, period, tz).groupby("account").size().reindex(accounts, fill_value=0)
-    c = complaints(m, config, period, tz)
-    topics = list(COMPLAINT_TOPICS) + [OTHER_TOPIC]
-    n_c = c.groupby("account").size().reindex(accounts, fill_value=0)
-    per_topic = c.groupby("account")[topics].sum().reindex(accounts, fill_value=0)
-    long = per_topic.stack().rename("topic_complaints").rename_axis(["account", "topic"]).reset_index()
-    long["mentions"] = long["account"].map(totals)
-    long["complaints"] = long["account"].map(n_c)
-    lo, hi = stats.wilson_interval(long["complaints"].to_numpy(), long["mentions"].to_numpy())
-    long["complaint_share"] = long["complaints"] / long["mentions"].where(long["mentions"] > 0)
-    long["complaint_low"], long["complaint_high"] = lo, hi
-    lo, hi = stats.wilson_interval(long["topic_complaints"].to_numpy(), long["complaints"].to_numpy())
-    long["topic_share"] = long["topic_complaints"] / long["complaints"].where(long["complaints"] > 0)
-    long["topic_low"], long["topic_high"] = lo, hi
-    # the most recent complaint of each topic, as an example to read
-    ex = c.melt(id_vars=["account", "published_at", "text"], value_vars=topics, var_name="topic", value_name="hit")
-    ex = ex[ex["hit"]].sort_values("published_at").groupby(["account", "topic"])["text"].last()
-    long = long.join(ex.rename("example"), on=["account", "topic"])
-    long = long.sort_values(["account", "topic_complaints", "topic"], ascending=[True, False, True])
-    cols = ["account", "mentions", "complaints", "complaint_share", "complaint_low", "complaint_high", "topic",
-            "topic_complaints", "topic_share", "topic_low", "topic_high", "example"]
-    return long[cols].reset_index(drop=True)
+def _table(tables, name: str) -> pd.DataFrame | None:
+    return tables.get(name) if isinstance(tables, dict) else getattr(tables, name, None)
