@@ -68,6 +68,41 @@ def all_metrics() -> list[MetricDef]:
     return sorted(REGISTRY.values(), key=lambda m: (order[m.direction], m.id))
 
 
+_DIRECTION_TITLES = {
+    "channels": "Channels", "brand_health": "Brand health", "marketing_optimisation": "Marketing optimisation",
+    "generating_returns": "Generating returns", "operational_efficiency": "Operational efficiency",
+    "customer_experience": "Customer experience", "innovation": "Innovation", "audience": "Audience and target group",
+    "website": "Website", "competitors": "Competitors",
+}
+
+
+def definitions_markdown() -> str:
+    """Every metric's definition as Markdown (docs/metrics.md and the report's appendix)."""
+    ms = all_metrics()
+    better = {True: "higher", False: "lower", None: "neither (context decides)"}
+    out = ["# Metric definitions", "",
+           "<!-- Generated from src/audit/metrics/registry.py by tools/gen_metrics_doc.py; do not edit by hand. -->", "",
+           f"{len(ms)} metrics. Each figure in a report comes with its sample size (`n`) and, for comparisons, a 95 % "
+           "interval and a verdict: *higher*, *lower*, *no reliable difference*, or *not enough data* (fewer than "
+           "10 units on a side). Rates are fractions (0.05 = 5 %).", ""]
+    for direction in DIRECTIONS:
+        group = [m for m in ms if m.direction == direction]
+        if not group:
+            continue
+        out += [f"## {_DIRECTION_TITLES[direction]}", ""]
+        for m in group:
+            out += [f"### {m.name}", "", f"`{m.id}` · unit: {m.unit} · better: {better[m.higher_is_better]}", ""]
+            out.append(f"- **Counts:** {m.numerator}")
+            if m.denominator:
+                out.append(f"- **Divided by:** {m.denominator}")
+            if m.aggregation:
+                out.append(f"- **Aggregation:** {m.aggregation}")
+            if m.caveats:
+                out.append(f"- **Caveats:** {m.caveats}")
+            out.append("")
+    return "\n".join(out)
+
+
 # Modules written by the second metrics engineer; tolerated as missing while they are being written.
 _NOT_YET_REQUIRED = {"marketing", "returns", "operations", "experience", "innovation", "website"}
 
