@@ -309,7 +309,8 @@ def engagement_rates(posts: pd.DataFrame, account_daily: pd.DataFrame | None = N
         f"{pre}er_{b}{suf}" for b in ("reach", "impressions", "followers")
         for pre, suf in (("", ""), ("", "_low"), ("", "_high"), ("", "_posts"),
                          ("median_", ""), ("median_", "_low"), ("median_", "_high"))]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    return stats.numeric(out, [c for c in cols if c not in GROUP + ["engagement_basis"]])
 
 
 def exposure(posts: pd.DataFrame, account_daily: pd.DataFrame | None = None, period: Period | None = None,
@@ -340,7 +341,7 @@ def exposure(posts: pd.DataFrame, account_daily: pd.DataFrame | None = None, per
                                                                       "link_ctr_posts"])
     if len(ctr):
         ctr.index = pd.MultiIndex.from_tuples(ctr.index, names=GROUP)
-        out = out.join(ctr)
+        out = out.join(stats.numeric(ctr, ctr.columns))
     else:
         out = out.assign(link_ctr=np.nan, link_ctr_low=np.nan, link_ctr_high=np.nan, link_ctr_posts=0)
     if account_daily is not None and len(account_daily):

@@ -90,7 +90,8 @@ def head_to_head(posts: pd.DataFrame, config: AuditConfig, account_daily: pd.Dat
             c = stats.compare_groups(own, other, "competitors.head_to_head", brand, comp)
             rows.append([platform, comp, measure, c.a.n, c.a.value, c.b.n, c.b.value, c.diff, c.low, c.high,
                          c.verdict, c.method])
-    return pd.DataFrame(rows, columns=cols)
+    return stats.numeric(pd.DataFrame(rows, columns=cols),
+                         ["brand_posts", "brand_median", "competitor_posts", "competitor_median", "diff", "low", "high"])
 
 
 # ---------------------------------------------------------------- complaints
@@ -126,7 +127,8 @@ def complaint_topics(tables, config: AuditConfig, period: Period | None = None,
                              complaint_low=share.low, complaint_high=share.high, example=t["topic"].map(ex)))
     if not parts:
         return pd.DataFrame(columns=cols)
-    return pd.concat(parts)[cols].reset_index(drop=True)
+    out = pd.concat(parts)[cols].reset_index(drop=True)
+    return stats.numeric(out, ["complaint_share", "complaint_low", "complaint_high"])
 
 
 def _table(tables, name: str) -> pd.DataFrame | None:

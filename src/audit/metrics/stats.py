@@ -223,6 +223,11 @@ def _boot(values: np.ndarray, stat: str, seed: int, weights: np.ndarray | None =
     v = np.asarray(values, dtype=float)
     n = len(v)
     rng = np.random.default_rng(seed)
+    # canonical order first, so the result does not depend on the order of the rows
+    order = np.lexsort((v, weights)) if weights is not None else np.argsort(v, kind="stable")
+    v = v[order]
+    if weights is not None:
+        weights = np.asarray(weights, dtype=float)[order]
     if n == 0:
         return np.full(n_boot, np.nan)
     if n > _BOOT_DIRECT_MAX:
@@ -347,4 +352,12 @@ def compare_many(df: pd.DataFrame, value_col: str, group_col: str, metric: str,
         c = compare_groups(values[mask], values[~mask], metric, str(g), "rest", stat, seed + 2 * i)
         rows.append([metric, g, c.a.n, c.a.value, c.a.low, c.a.high, c.b.n, c.b.value,
                      c.diff, c.low, c.high, c.verdict, c.method])
-    return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+    out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+    return numeric(out, ["n", "value", "low", "high", "rest_n", "rest_value", "diff", "diff_low", "diff_high"])
+
+
+def numeric(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """Columns built from Estimates (None when missing) as float with NaN."""
+    for c in columns:
+        df[c] = pd.to_numeric(df[c].astype(object).where(df[c].notna(), np.nan)).astype(float)
+    return df
