@@ -115,6 +115,25 @@ def _guess_decimal(s: pd.Series) -> str:
     return "."
 
 
+_COMMA_DECIMAL = re.compile(r"\d,\d{1,2}%?$|\d,\d{4,}%?$|\d\.\d{3},\d|^\d{1,3}(?:\.\d{3}){2,}$")
+_DOT_DECIMAL = re.compile(r"\d\.\d{1,2}%?$|\d\.\d{4,}%?$|\d,\d{3}\.\d|^\d{1,3}(?:,\d{3}){2,}$")
+
+
+def decimal_mark(frame: pd.DataFrame) -> str | None:
+    """The decimal mark a whole table uses, from the cells that can be read only one way
+    ('99,88%', '1.234,56', '0,3513' → ','; '1.16%', '4,838.80' → '.'); None when no cell tells.
+
+    Deciding per table rather than per column matters for locales such as Dutch or French,
+    where a count column holding only '2.546' or '1,500' is ambiguous on its own."""
+    cells = pd.Series(frame.to_numpy().ravel(), dtype="str").str.strip() \
+        .str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(_CURRENCY, "", regex=True)
+    comma = int(cells.str.contains(_COMMA_DECIMAL, na=False).sum())
+    dot = int(cells.str.contains(_DOT_DECIMAL, na=False).sum())
+    if comma == dot:
+        return None
+    return "," if comma > dot else "."
+
+
 def looks_excel_mangled(series: pd.Series) -> pd.Series:
     """Cells like '3.апр' or '12-May' in a numeric column: Excel turned a number into a date."""
     return series.astype("str").str.strip().str.contains(_MONTHY, na=False)
