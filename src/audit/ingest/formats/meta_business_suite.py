@@ -1,0 +1,423 @@
+"""Meta Business Suite (2021–today): content exports, per-metric daily series and Audience.csv.
+
+- Content (Insights → Content → Export), one CSV per account and platform, UTF-8 with BOM, one row
+  per post with lifetime totals as of the export (`Date` is literally "Lifetime"); the column set
+  changes from month to month, so formats require a few columns and read whatever else is there.
+  A spreadsheet round-trip sometimes wraps each line in one quoted field: the sniffer undoes it.
+- Per-metric daily series (`Reach.csv`, `Follows.csv`...): UTF-16LE, `sep=,`, a title line naming
+  the metric ("Facebook reach", "Instagram follows", "Views") above `"Date","Primary"`; the early
+  2024 layout has no title and names the metric in the header (`"Date","Facebook Page likes"`);
+  after an Excel re-save the file is `;`-separated, unquoted, with a `;` after the title. Dates
+  carry an hour that depends on the page's time zone (`2025-01-01T01:00:00`): only the day counts.
+- Audience.csv: stacked blocks — an age × gender matrix of percentages, and top countries and top
+  cities written as one row of names above one row of percentages (the 2024 variant writes them
+  as `"Top countries","Value"` rows with `%` signs). Excel re-saves in some locales turn the
+  percentages into dates (`3.апр`): such a file is refused, the original export is needed.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .. import values as V
+from ...errors import DataError
+from ..registry import Format, ParseContext, header_score, register, text
+from ..sniff import Block
+from .facebook import account_of, first_text, post_types, total_of
+
+MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                      "dec"), start=1)}
+_NAME_RANGE = re.compile(r"([A-Za-z]{3})-(\d{1,2})-(\d{4})_([A-Za-z]{3})-(\d{1,2})-(\d{4})")
+PUBLISH_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def name_range_end(source: str, tz) -> pd.Timestamp | None:
+    """`Jan-14-2025_Apr-14-2025_<id>.csv` → 14 April 2025 (midnight in `tz`, in UTC): the export's
+    last day, so the newest of overlapping exports wins. None when the name does not say."""
+    name = source.split("!")[0].rsplit("/", 1)[-1]
+    m = None
+    for m in _NAME_RANGE.finditer(name):
+        pass
+    if m is None or m.group(4).casefold() not in MONTHS:
+        return None
+    try:
+        day = pd.Timestamp(int(m.group(6)), MONTHS[m.group(4).casefold()], int(m.group(5)))
+    except ValueError:
+        return None
+    return day.tz_localize(tz).tz_convert("UTC")
+
+
+# --- content exports ----------------------------------------------------------------------------------
+COMMON = {
+    "post_id": ("Post ID", "Video asset ID", "ID de la publication", "Identifiant de la publication",
+                "ID de la publicación"),
+    "publish": ("Publish time", "Heure de publication", "Hora de publicación", "Published"),
+    "permalink": ("Permalink", "Lien permanent", "Enlace permanente"),
+    "post_type": ("Post type", "Type de publication", "Tipo de publicación"),
+    "title": ("Title", "Titre", "Título"),
+    "description": ("Description", "Descripción"),
+    "date": ("Date", "Fecha"),
+    "views": ("Views", "Vues", "Visualizaciones", "Plays"),
+    "impressions": ("Impressions", "Impresiones"),
+    "reach": ("Reach", "Couverture", "Portée", "Alcance"),
+    "reactions": ("Reactions", "Réactions", "Reacciones", "Likes", "J'aime", "Me gusta"),
+    "comments": ("Comments", "Commentaires", "Comentarios"),
+    "shares": ("Shares", "Partages", "Veces que se compartió", "Compartidos"),
+    "saves": ("Saves", "Enregistrements", "Guardados"),
+    "follows": ("Follows", "Abonnements", "Seguimientos"),
+    "engagements": ("Reactions, Comments and Shares", "Reactions, comments and shares", "Interactions",
+                    "Réactions, commentaires et partages", "Reacciones, comentarios y veces que se compartió"),
+    "clicks": ("Total clicks", "Total des clics", "Clics totales"),
+    "link_clicks": ("Link Clicks", "Link clicks", "Clics sur un lien", "Clics en el enlace"),
+    "video_views": ("3-second video views", "Vues de vidéo de 3 secondes", "Reproducciones de video de 3 segundos"),
+    "boosted_reach": ("Reach from Boosted posts", "Reach from boosted posts"),
+    "funded": ("Funded content status",),
+    "page_id": ("Page ID", "ID de la Page", "Identificador de la página"),
+    "page_name": ("Page name", "Nom de la Page", "Nombre de la página"),
+    "account_id": ("Account ID", "ID du compte", "Identificador de la cuenta"),
+    "username": ("Account username", "Nom d'utilisateur du compte", "Nombre de usuario de la cuenta"),
+    "account_name": ("Account name", "Nom du compte", "Nombre de la cuenta"),
+}
+COUNTS = ("views", "impressions", "reach", "reactions", "comments", "shares", "saves", "follows", "engagements",
+          "clicks", "link_clicks", "video_views")
+
+
+class _Content(Format):
+    tables = ("posts",)
+    default_type: str | None = None
+
+    def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
+        df = block.frame()
+        cols = ctx.columns(df, COMMON)
+        ids = V.clean_id(df[cols["post_id"]])
+        lost = V.scientific_ids(df[cols["post_id"]])
+        if lost.any():
+            raise DataError(f"{int(lost.sum())} post id(s) such as {df[cols['post_id']][lost].iloc[0]!r} were turned "
+                            "into scientific notation by a spreadsheet, so posts cannot be told apart; please use "
+                            "the original export", ctx.source, int(lost[lost].index[0]), cols["post_id"])
+        keep = ids.notna()
+        ctx.drop(int((~keep).sum()), "rows without a post id")
+        df, ids = df[keep], ids[keep]
+        n = {k: ctx.numbers(df, cols[k]) for k in COUNTS + ("boosted_reach",) if k in cols}
+        out = pd.DataFrame(index=df.index)
+        out["post_id"] = ids
+        if "publish" in cols:
+            out["published_at"] = ctx.dates(df, cols["publish"], formats=PUBLISH_FORMATS)
+        if "post_type" in cols:
+            out["post_type"] = post_types(df[cols["post_type"]])
+        elif self.default_type:
+            out["post_type"] = self.default_type
+        out["text"] = _caption(text(df, cols.get("title")), text(df, cols.get("description")))
+        out["permalink"] = text(df, cols.get("permalink"))
+        for k in COUNTS:
+            if k in n:
+                out[k] = n[k]
+        if "engagements" not in n:
+            # No interactions column (Instagram): engagements = likes + comments + shares + saves.
+            out["engagements"] = total_of([n.get("reactions"), n.get("comments"), n.get("shares"), n.get("saves")])
+        if "views" in n and "reach" in n and len(df) and (n["views"].fillna(0) == 0).all() and (n["reach"] > 0).any():
+            # Nobody can be reached without a view: an all-zero Views column is a metric the export did not fill.
+            out["views"] = float("nan")
+            ctx.warn("the Views column is 0 for every post although reach is not; views are left empty")
+        if "boosted_reach" in n:
+            out["is_paid"] = (n["boosted_reach"] > 0).astype("boolean").where(n["boosted_reach"].notna())
+        elif "funded" in cols:
+            funded = text(df, cols["funded"])
+            if funded.notna().any():
+                out["is_paid"] = funded.notna().astype("boolean")
+        if "date" in cols:
+            dates = df[cols["date"]].astype("str").str.strip()
+            other = dates[~V.blank(dates) & (dates.str.casefold() != "lifetime")]
+            if len(other):
+                ctx.warn(f"column {cols['date']!r} holds {other.iloc[0]!r} instead of 'Lifetime': these may not be "
+                         "lifetime totals")
+        exported = name_range_end(block.source, ctx.tz)
+        if exported is not None:
+            out["exported_at"] = exported
+        return {"posts": ctx.finish(out, self.platform, self.account(df, cols, ctx))}
+
+    def account(self, df, cols, ctx) -> str:
+        raise NotImplementedError
+
+
+def _caption(title: pd.Series, description: pd.Series) -> pd.Series:
+    """Title and Description both hold captions, depending on the post type; keep both when they differ."""
+    def one(t, d):
+        if pd.isna(d):
+            return t
+        if pd.isna(t) or str(d).startswith(str(t).rstrip(".… ")):
+            return d
+        return f"{t}\n\n{d}"
+    return pd.Series([one(t, d) for t, d in zip(title, description)], index=title.index, dtype="str")
+
+
+@register
+class FacebookContent(_Content):
+    id = "meta.fb_content"
+    label = "Meta Business Suite content export, Facebook posts"
+    platform = "facebook"
+
+    def match(self, block: Block) -> float:
+        return header_score(block, [set(COMMON["post_id"][:1] + COMMON["post_id"][2:]),
+                                    set(COMMON["page_id"] + COMMON["page_name"]), set(COMMON["publish"]),
+                                    set(COMMON["reach"] + COMMON["views"] + COMMON["impressions"])],
+                            optional=["Title", "Permalink", "Post type", "Caption type", "Is crosspost", "Date",
+                                      "Reactions, Comments and Shares", "Total clicks"],
+                            forbidden=["Account username", "Video asset ID"])
+
+    def account(self, df, cols, ctx) -> str:
+        return account_of(ctx, self.platform, first_text(df.get(cols.get("page_name"))),
+                          first_text(df.get(cols.get("page_id"))))
+
+
+@register
+class InstagramContent(_Content):
+    id = "meta.ig_content"
+    label = "Meta Business Suite content export, Instagram posts"
+    platform = "instagram"
+
+    def match(self, block: Block) -> float:
+        return header_score(block, [set(COMMON["post_id"]), set(COMMON["username"] + COMMON["account_id"]),
+                                    set(COMMON["publish"]), set(COMMON["reach"] + COMMON["views"] + COMMON["impressions"])],
+                            optional=["Account name", "Permalink", "Post type", "Likes", "Saves", "Follows", "Date"],
+                            forbidden=["Page ID", "Video asset ID"])
+
+    def account(self, df, cols, ctx) -> str:
+        return account_of(ctx, self.platform, first_text(df.get(cols.get("username"))),
+                          first_text(df.get(cols.get("account_name"))), first_text(df.get(cols.get("account_id"))))
+
+
+@register
+class VideoContent(_Content):
+    id = "meta.video_content"
+    label = "Meta Business Suite content export, Facebook videos and reels"
+    platform = "facebook"
+    default_type = "video"
+
+    def match(self, block: Block) -> float:
+        return header_score(block, ["Video asset ID", set(COMMON["publish"])],
+                            optional=["Universal video ID", "Page ID", "Page name", "Reach", "3-second video views",
+                                      "Seconds viewed", "Average Seconds viewed"])
+
+    def account(self, df, cols, ctx) -> str:
+        return account_of(ctx, self.platform, first_text(df.get(cols.get("page_name"))),
+                          first_text(df.get(cols.get("page_id"))))
+
+
+# --- per-metric daily series ----------------------------------------------------------------------------
+SERIES_METRICS = {  # title or header without its platform prefix (casefolded) -> canonical metric
+    "reach": "reach", "accounts reached": "reach", "page reach": "reach",
+    "views": "views", "impressions": "impressions", "viewers": "viewers",
+    "follows": "followers_gained", "new follows": "followers_gained", "page likes": "followers_gained",
+    "new likes": "followers_gained", "new followers": "followers_gained",
+    # the early-2024 "Results" export: "Instagram followers" is the day's new followers, like "Page likes"
+    "followers": "followers_gained",
+    "unfollows": "followers_lost", "net follows": "followers_net",
+    "visits": "profile_visits", "page visits": "profile_visits", "profile visits": "profile_visits",
+    "content interactions": "engagements", "interactions": "engagements", "post engagements": "engagements",
+    "engagement": "engagements",
+    "link clicks": "link_clicks", "clicks": "clicks",
+    "minutes viewed": "watch_time_minutes", "3-second video views": "video_views", "video views": "video_views",
+}
+# Titles that do not name the platform; the real samples give Instagram's reach as plain "Reach".
+BARE_PLATFORM = {"reach": "instagram"}
+PRIMARY = ("primary", "principal", "principale", "valeur", "value", "valor")
+
+
+def _clean_title(s: str) -> str:
+    s = re.sub(r"[\x00-\x1f\x7f]", "", str(s))
+    return s.strip().strip('"').strip().rstrip(";,").strip()
+
+
+def series_metric(name: str) -> tuple[str | None, str, bool]:
+    """A series title/header → (platform or None, canonical metric, known). Unknown names give a
+    snake_case metric so that nothing is lost."""
+    t = V.norm_header(_clean_title(name))
+    platform = None
+    m = re.match(r"^(facebook|instagram|fb|ig)\s+(.*)$", t)
+    if m:
+        platform = {"fb": "facebook", "ig": "instagram"}.get(m.group(1), m.group(1))
+        t = m.group(2)
+    if t in SERIES_METRICS:
+        return platform, SERIES_METRICS[t], True
+    return platform, re.sub(r"[^a-z0-9]+", "_", t).strip("_") or "value", False
+
+
+def _title_of(block: Block) -> str | None:
+    for line in reversed(block.preamble):
+        line = _clean_title(line)
+        if line and not line.casefold().startswith("sep="):
+            return line
+    return None
+
+
+@register
+class DailySeries(Format):
+    id = "meta.daily_series"
+    label = "Meta Business Suite insights export, one metric per day (Reach.csv, Follows.csv...; UTF-16 or re-saved)"
+    platform = "facebook"
+    tables = ("account_daily",)
+
+    def match(self, block: Block) -> float:
+        keys = block.keys
+        if len(keys) < 2 or keys[0] not in ("date", "fecha", "datum") or len(keys) > 4:
+            return 0.0
+        head = [r[0].strip() for r in block.head(5) if r and r[0].strip()]
+        if not head or not all(re.match(r"^\d{4}-\d{2}-\d{2}", c) for c in head):
+            return 0.0
+        if keys[1] in PRIMARY:
+            return 1.5 if _title_of(block) else 0.0
+        _, _, known = series_metric(block.header[1])
+        return 1.5 if known and re.match(r"^(facebook|instagram)\b", keys[1]) else 0.0
+
+    def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
+        header = list(block.header)
+        title = _title_of(block)
+        segments = self._segments(block)
+        parts = []
+        for name, rows in segments:
+            df = pd.DataFrame([(r + ["", ""])[:2] for r, _ in rows], columns=["date", "value"],
+                              index=pd.Index([n for _, n in rows], name="row"), dtype="str")
+            if V.norm_header(name) in PRIMARY:
+                if not title:
+                    raise DataError("a 'Date','Primary' series without the title line that names its metric",
+                                    ctx.source, block.header_row)
+                name = title
+            platform, metric, known = series_metric(name)
+            if not known:
+                ctx.warn(f"metric {name!r} is not one this toolkit knows; kept as {metric!r}")
+            if ctx.override and ctx.override.platform:
+                platform = ctx.override.platform
+            elif platform is None:
+                platform = BARE_PLATFORM.get(V.norm_header(name), "facebook")
+                ctx.warn(f"the title {name!r} does not name the platform; read as {platform} (set `platform` for "
+                         "this file in audit.yml `sources` if it is the other one)")
+            days = ctx.days(df, "date", formats=("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"))
+            out = pd.DataFrame({"date": days, "metric": metric, "value": ctx.numbers(df, "value")}, index=df.index)
+            out = out[out["date"].notna() & out["value"].notna()]
+            parts.append(ctx.finish(out, platform, account_of(ctx, platform)))
+        if len(header) > 2:
+            ctx.warn(f"comparison column(s) {', '.join(header[2:])!r} ignored: only the primary period is read")
+        return {"account_daily": pd.concat(parts, ignore_index=True)} if parts else {}
+
+    @staticmethod
+    def _segments(block: Block) -> list[tuple[str, list[tuple[list[str], int]]]]:
+        """Series stacked without a blank line repeat their `Date,<metric>` header: split there."""
+        rows = list(zip(block.rows or [], block.row_numbers or []))
+        out = [(block.header[1], [])]
+        for r, n in rows:
+            first = r[0].strip() if r else ""
+            if V.norm_header(first) in ("date", "fecha", "datum") and len(r) > 1:
+                out.append((r[1], []))
+            elif first and not re.match(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", first) and len(
+                    [c for c in r if c.strip()]) == 1:
+                continue  # a title line between stacked series
+            else:
+                out[-1][1].append((r, n))
+        return [(name, rows) for name, rows in out if rows]
+
+
+# --- Audience.csv ---------------------------------------------------------------------------------------
+_AGE_GENDER = re.compile(r"^(age (&|and) gender|gender and age|age et sexe|âge et genre|edad y sexo|"
+                         r"(facebook|instagram) (followers|audience|fans|viewers) by (gender and age|age and gender))$")
+_COUNTRY = re.compile(r"^(top countries|top territories|countries|pays principaux|principales países|"
+                      r"(facebook|instagram) (followers|audience|fans|viewers) by top (countries|territories))$")
+_CITY = re.compile(r"^(top (towns/)?cities|top towns|cities|villes principales|principales ciudades|"
+                   r"(facebook|instagram) (followers|audience|fans|viewers) by top (towns/)?cities)$")
+_FOLLOWER_TOTAL = re.compile(r"^(facebook|instagram) (followers|page likes)\b")
+GENDER_COLUMNS = {"women": "female", "men": "male", "female": "female", "male": "male", "femmes": "female",
+                  "hommes": "male", "mujeres": "female", "hombres": "male", "frauen": "female", "männer": "male"}
+
+
+def _audience_kind(title: str | None) -> str | None:
+    t = V.norm_header(_clean_title(title or ""))
+    for kind, rx in (("age_gender", _AGE_GENDER), ("country", _COUNTRY), ("city", _CITY)):
+        if rx.match(t):
+            return kind
+    if _FOLLOWER_TOTAL.match(t):
+        return "total"
+    return None
+
+
+@register
+class Audience(Format):
+    id = "meta.audience"
+    label = "Meta Business Suite Audience.csv (age & gender, top countries, top cities)"
+    platform = "facebook"
+    tables = ("audience",)
+
+    def match(self, block: Block) -> float:
+        kind = _audience_kind(_title_of(block))
+        keys = block.keys
+        if kind == "age_gender":
+            return 2.0 if any(k in GENDER_COLUMNS for k in keys) else 0.0
+        if kind in ("country", "city"):
+            return 2.0 if block.rows is not None and 1 <= len(block.rows) <= 300 else 0.0
+        if kind == "total" or (len(keys) == 1 and _audience_kind(block.header[0]) == "total"):
+            return 1.5
+        return 0.0
+
+    def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
+        title = _title_of(block) or block.header[0]
+        kind = _audience_kind(title)
+        if kind == "total" or kind is None:
+            ctx.warn(f"{_clean_title(title)!r}: a follower total without a date; not loaded (the daily series are)")
+            return {}
+        platform = ctx.override.platform if ctx.override and ctx.override.platform else \
+            "instagram" if "instagram" in title.casefold() else "facebook"
+        df = block.frame()
+        if kind == "age_gender":
+            out = self._age_gender(block, df, ctx)
+        elif len(df) == 1 and len(block.header) > 2:
+            out = self._transposed(block, df, kind, ctx)
+        else:
+            out = self._long(df, kind, ctx)
+        out = out[out["share"].notna()]
+        return {"audience": ctx.finish(out, platform, account_of(ctx, platform))}
+
+    def _shares(self, frame: pd.DataFrame, col: str, ctx: ParseContext) -> pd.Series:
+        """Percentages ('10.6' or '10.6%') → fractions; Excel-mangled cells are refused by ctx.numbers."""
+        raw = frame[col]
+        try:
+            v = ctx.numbers(frame, col)
+        except DataError as e:
+            raise DataError(f"audience percentages were damaged by a spreadsheet re-save ({e.message}); "
+                            "export Audience.csv again and use it without opening it in Excel",
+                            e.file, e.row, e.column) from None
+        pct = raw.astype("str").str.strip().str.endswith("%")
+        v = v.where(pct, v / 100.0)
+        bad = v > 1.0 + 1e-9
+        if bad.any():
+            i = bad[bad].index[0]
+            raise DataError(f"audience share {raw.loc[i]!r} is above 100%", ctx.source, int(i), col)
+        return v
+
+    def _age_gender(self, block: Block, df: pd.DataFrame, ctx: ParseContext) -> pd.DataFrame:
+        ages = df.iloc[:, 0].astype("str").str.strip()
+        parts = []
+        for col, key in zip(df.columns[1:], block.keys[1:]):
+            gender = GENDER_COLUMNS.get(key)
+            if gender is None:
+                continue
+            share = self._shares(df, col, ctx)
+            parts.append(pd.DataFrame({"dimension": "age_gender", "segment": ages + " " + str(block.header[
+                list(df.columns).index(col)]).casefold(), "age_band": ages, "gender": gender, "share": share},
+                index=df.index))
+        return pd.concat(parts) if parts else pd.DataFrame(columns=["dimension", "segment", "share"])
+
+    def _transposed(self, block: Block, df: pd.DataFrame, kind: str, ctx: ParseContext) -> pd.DataFrame:
+        """One row of names (the block's header) above one row of percentages."""
+        names = [h for h in block.header]
+        row = pd.DataFrame({"segment": names, "value": df.iloc[0, :len(names)].tolist()},
+                           index=pd.Index([df.index[0]] * len(names), name="row"), dtype="str")
+        row = row[row["segment"].str.strip() != ""]
+        return pd.DataFrame({"dimension": kind, "segment": row["segment"].str.strip(),
+                             "share": self._shares(row, "value", ctx)}, index=row.index)
+
+    def _long(self, df: pd.DataFrame, kind: str, ctx: ParseContext) -> pd.DataFrame:
+        """`"Top countries","Value"` rows (2024 layout)."""
+        if df.shape[1] < 2:
+            return pd.DataFrame(columns=["dimension", "segment", "share"])
+        return pd.DataFrame({"dimension": kind, "segment": text(df, df.columns[0]),
+                             "share": self._shares(df, df.columns[1], ctx)}, index=df.index)
