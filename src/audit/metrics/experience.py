@@ -7,7 +7,6 @@ are); we count them as right-censored and use the Kaplan–Meier estimate (scipy
 """
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 
 import numpy as np
@@ -16,7 +15,7 @@ from scipy import stats as sps
 
 from ..config import AuditConfig, BusinessHours, Period
 from ..errors import ConfigError
-from .innovation import first_keyword, keyword_pattern, normalize, theme_flags
+from .innovation import first_keyword, theme_flags
 from .period import local_day, within
 from .registry import metric
 from .stats import (MIN_N, NOT_ENOUGH, NO_DIFF, HIGHER, LOWER, Comparison, Estimate, bootstrap_ci,
@@ -287,7 +286,7 @@ def first_response_times(inbox: pd.DataFrame, account: str | None = None, period
 
 def day_type(received_at: pd.Series, tz: str = "UTC") -> pd.Series:
     """'weekend' for Saturday and Sunday (local time), else 'weekday'."""
-    wd = received_at.dt.tz_convert(tz).dt.weekday
+    wd = received_at.dt.tz_convert(tz).dt.day_of_week
     return pd.Series(np.where(wd >= 5, "weekend", "weekday"), index=received_at.index)
 
 
@@ -467,7 +466,8 @@ def complaint_topics(complaints_df: pd.DataFrame, top: int = 10) -> pd.DataFrame
 def nps(surveys: pd.DataFrame, account: str | None = None, period: Period | None = None,
         tz: str = "UTC", level: float = 0.95) -> Estimate:
     """experience.nps: 100 × (promoters − detractors) / answers, interval by the adjusted Wald
-    method (Rocks 2016: add 3/4 promoter and 3/4 detractor to 3 extra answers), clipped to ±100."""
+    method (Rocks 2016: add 3/4 promoter and 3/4 detractor to 3 extra answers), clipped to ±100
+    and widened to contain the observed score."""
     df = surveys if account is None else surveys[surveys["account"] == account]
     df = within(df, "submitted_at", period, tz) if df["submitted_at"].notna().any() else df
     s = df["nps"].to_numpy(dtype=float, na_value=np.nan)
@@ -480,8 +480,10 @@ def nps(surveys: pd.DataFrame, account: str | None = None, period: Period | None
     pp, pd_ = (p + 0.75) / n_adj, (d + 0.75) / n_adj
     centre = pp - pd_
     half = float(sps.norm.ppf(0.5 + level / 2)) * np.sqrt((pp + pd_ - centre ** 2) / n_adj)
-    return Estimate(100 * (p - d) / n, n, 100 * max(-1.0, centre - half), 100 * min(1.0, centre + half),
-                    M_NPS.id, "all")
+    value = 100 * (p - d) / n
+    # the adjusted centre can leave the observed score outside at the extremes (n=1): widen to include it
+    low, high = min(100 * max(-1.0, centre - half), value), max(100 * min(1.0, centre + half), value)
+    return Estimate(value, n, low, high, M_NPS.id, "all")
 
 
 def csat(surveys: pd.DataFrame, account: str | None = None, period: Period | None = None,

@@ -15,7 +15,7 @@ from ..config import AuditConfig, Period
 from .findings import Finding
 from .period import within
 from .registry import metric
-from .stats import Comparison, compare_rates, proportion, ratio_of_sums
+from .stats import Comparison, compare_rates, proportion
 from .website import overlapping
 
 DIRECTION = "marketing_optimisation"
