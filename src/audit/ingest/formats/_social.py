@@ -240,3 +240,16 @@ def yearless_before(ctx: ParseContext, frame: pd.DataFrame, col: str, anchor: dt
         ctx.warn(f"column {col!r}: dates carry no year; each is read as the latest such day on or before "
                  f"{anchor:%Y-%m-%d} ({basis})")
     return out
+
+
+def local_midnight(ctx: ParseContext, days: pd.Series, col: str) -> pd.Series:
+    """Publication *days* (no time of day) as UTC timestamps of local midnight in the audit time zone,
+    so the local calendar day is kept; analyses by hour must leave these posts out."""
+    if days.notna().any():
+        ctx.warn(f"column {col!r} gives the publication day only; times are set to midnight ({ctx.tz}), so the "
+                 "posting hour of these posts is unknown")
+    return V.to_utc(days.dt.tz_localize(ctx.tz, ambiguous="NaT", nonexistent="shift_forward"))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", V.norm_header(text)).strip("_")
