@@ -358,6 +358,9 @@ def compare_many(df: pd.DataFrame, value_col: str, group_col: str, metric: str,
 
 def numeric(df: pd.DataFrame, columns) -> pd.DataFrame:
     """Columns built from Estimates (None when missing) as float with NaN."""
-    for c in columns:
-        df[c] = pd.to_numeric(df[c].astype(object).where(df[c].notna(), np.nan)).astype(float)
+    columns = list(columns)
+    if len(df) and columns:
+        df[columns] = df[columns].astype(float)
+    else:
+        df = df.astype({c: float for c in columns})
     return df
