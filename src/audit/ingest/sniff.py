@@ -249,6 +249,11 @@ def _legacy_codepage(data: bytes) -> str:
     # Cyrillic text in cp1251 is dense in 0xC0-0xFF lowercase letters; Western text uses them sparingly.
     if high and len(high) > 0.3 * sum(1 for b in data if b >= 0x80 or chr(b).isalpha()):
         return "cp1251"
+    # Short Cyrillic text among Latin (month names an Excel re-save wrote into a table): cp1251 words are
+    # runs of 3+ high letters, which Western accents (é, ñ, ß) almost never form.
+    runs = re.findall(rb"[\xc0-\xff]{3,}", data)
+    if runs and sum(map(len, runs)) >= 0.5 * len(high):
+        return "cp1251"
     return "cp1252"
 
 

@@ -19,7 +19,7 @@ PLACEHOLDERS = frozenset({"", "-", "--", "—", "–", "n/a", "na", "nan", "none
                           "(not set)", "not set", "∞"})
 _CURRENCY = r"[€$£¥₹]|US\$|USD|EUR|GBP|CHF|CAD|AUD"
 _MONTHY = re.compile(r"^\d{1,2}[.\-/ ]?(?:jan|feb|f[ée]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]|sep|oct|nov|d[ée]c|"
-                     r"янв|фев|мар|апр|май|июн|июл|авг|сен|окт|ноя|дек)", re.I)
+                     r"янв|фев|мар|апр|май|июн|июл|авг|сен|окт|ноя|дек|яну|юни|юли|сеп|ное)", re.I)  # ru, bg
 
 
 def norm_header(s: object) -> str:
