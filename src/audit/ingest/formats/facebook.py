@@ -245,9 +245,10 @@ class InsightsPosts(Format):
     row_cap = 500
 
     def match(self, block: Block) -> float:
-        return header_score(block, ["Post ID", "Posted", {"Lifetime Post Total Reach", "Lifetime Post Total Impressions"}],
-                            optional=["Permalink", "Post Message", "Type", "Lifetime Engaged Users",
-                                      "Lifetime Post Consumptions", "Audience Targeting"]) + 0.5
+        score = header_score(block, ["Post ID", "Posted", {"Lifetime Post Total Reach", "Lifetime Post Total Impressions"}],
+                             optional=["Permalink", "Post Message", "Type", "Lifetime Engaged Users",
+                                       "Lifetime Post Consumptions", "Audience Targeting"])
+        return score and score + 0.5  # these names are Facebook's own: outrank generic layouts
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         t = InsightsTable.read(block)
@@ -360,10 +361,11 @@ class InsightsPage(Format):
     def match(self, block: Block) -> float:
         if not block.keys or block.keys[0] != "date":
             return 0.0
-        return header_score(block, [{"Lifetime Total Likes", "Daily New Likes", "Daily Total Reach",
-                                     "Daily Page Engaged Users"}],
-                            optional=["Lifetime Total Likes", "Daily New Likes", "Daily Unlikes", "Daily Total Reach",
-                                      "Daily Total Impressions", "Daily Page Engaged Users"]) + 0.5
+        score = header_score(block, [{"Lifetime Total Likes", "Daily New Likes", "Daily Total Reach",
+                                      "Daily Page Engaged Users"}],
+                             optional=["Lifetime Total Likes", "Daily New Likes", "Daily Unlikes", "Daily Total Reach",
+                                       "Daily Total Impressions", "Daily Page Engaged Users"])
+        return score and score + 0.5
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         t = InsightsTable.read(block)

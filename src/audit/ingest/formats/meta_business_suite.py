@@ -263,7 +263,7 @@ class DailySeries(Format):
         keys = block.keys
         if len(keys) < 2 or keys[0] not in ("date", "fecha", "datum") or len(keys) > 4:
             return 0.0
-        head = [r[0].strip() for r in block.head(5) if r and r[0].strip()]
+        head = [r[0].strip() for r in block.head(2) if r and r[0].strip()]
         if not head or not all(re.match(r"^\d{4}-\d{2}-\d{2}", c) for c in head):
             return 0.0
         if keys[1] in PRIMARY:
@@ -379,12 +379,14 @@ class Audience(Format):
     def _shares(self, frame: pd.DataFrame, col: str, ctx: ParseContext) -> pd.Series:
         """Percentages ('10.6' or '10.6%') → fractions; Excel-mangled cells are refused by ctx.numbers."""
         raw = frame[col]
-        try:
-            v = ctx.numbers(frame, col)
-        except DataError as e:
-            raise DataError(f"audience percentages were damaged by a spreadsheet re-save ({e.message}); "
-                            "export Audience.csv again and use it without opening it in Excel",
-                            e.file, e.row, e.column) from None
+        mangled = V.looks_excel_mangled(raw)
+        if mangled.any():
+            i = mangled[mangled].index[0]
+            raise DataError(f"audience percentages such as {raw.loc[i]!r} were turned into dates by a spreadsheet "
+                            f"re-save ({int(mangled.sum())} in this column), so the shares cannot be trusted; export "
+                            "Audience.csv again from Meta Business Suite and use it without opening it in Excel",
+                            ctx.source, int(i), col)
+        v = ctx.numbers(frame, col)
         pct = raw.astype("str").str.strip().str.endswith("%")
         v = v.where(pct, v / 100.0)
         bad = v > 1.0 + 1e-9
