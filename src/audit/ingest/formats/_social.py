@@ -253,3 +253,29 @@ def local_midnight(ctx: ParseContext, days: pd.Series, col: str) -> pd.Series:
 
 def slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", V.norm_header(text)).strip("_")
+
+
+_NUMERIC_DMY = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$"
+
+
+def series_days(ctx: ParseContext, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = ()) -> pd.Series:
+    """Calendar days of a daily series. Numeric dates such as 05-06-2025 (an Excel re-save) are read in
+    the day/month order that makes the days follow each other; when both orders do, the core decides
+    and warns."""
+    s = frame[col]
+    values = s[~V.blank(s)].astype("str").str.strip()
+    settled = ctx.override is not None and ctx.override.day_first is not None
+    if settled or not len(values) or not values.str.match(_NUMERIC_DMY).all():
+        return ctx.days(frame, col, formats=formats)
+    regular = {}
+    for day_first in (False, True):
+        parsed, _ = V.to_datetime(s, day_first=day_first, strict=False)
+        steps = parsed.dropna().drop_duplicates().sort_values().diff().dropna().dt.days
+        if parsed[values.index].notna().all() and len(steps) and (steps == 1).all():
+            regular[day_first] = parsed
+    if len(regular) == 1:
+        day_first, parsed = next(iter(regular.items()))
+        ctx.warn(f"column {col!r}: dates such as {values.iloc[0]!r} read as "
+                 f"{'day/month' if day_first else 'month/day'}/year, the order in which they are consecutive days")
+        return V.to_day(parsed)
+    return ctx.days(frame, col, formats=formats)
