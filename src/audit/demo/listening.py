@@ -1,0 +1,179 @@
+"""A Brand24-style listening export covering the brand and both competitors (one project each,
+named in a `Project` column), newest first, date and hour in separate columns (Paris time).
+
+Planted: the crisis week (a spike of negative mentions started by one influential critic), a
+competitor whose talk is mostly customer-service complaints, Pinterest talk about a brand that
+has no Pinterest account, and a two-day gap when the tool was down.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import posts as P
+from . import texts as T
+from . import world as W
+from .writers import CsvWriter
+
+HEADER = ["Date", "Hour", "Project", "Title", "Content", "URL", "Source", "Category", "Author", "Influencer Score",
+          "Sentiment", "Reach", "Likes", "Comments", "Shares", "Country", "Language"]
+BRAND_PER_DAY = 6.6
+OUTAGE = (dt.date(2025, 11, 3), dt.date(2025, 11, 4))
+# where mentions are published: (category, source domain, share for the brand, share for competitors)
+PLACES = (
+    ("Instagram", "instagram.com", 0.29, 0.33), ("Facebook", "facebook.com", 0.13, 0.20), ("X", "x.com", 0.11, 0.14),
+    ("TikTok", "tiktok.com", 0.12, 0.12), ("Other socials", "pinterest.fr", W.PINTEREST_SHARE, 0.01),
+    ("Videos", "youtube.com", 0.03, 0.03), ("News", None, 0.05, 0.05), ("Blogs", None, 0.07, 0.05),
+    ("Forums", "forum-gourmand-fictif.fr", 0.05, 0.05), ("Web", "annuaire-boulangeries-fictif.fr", 0.04, 0.02),
+)
+CRISIS_SHAPE = np.array([1.0, 1.7, 1.3, 0.9, 0.6, 0.4, 0.3])
+
+
+def write(out: Path, seed: int, scale: int) -> None:
+    path = out / "ecoute" / "brand24_mentions_export.csv"
+    accounts = [(W.BRAND, 1.0, 0.10, 0.25)] + [(c.name, c.volume, c.negative, c.service_share)
+                                              for c in W.COMPETITORS]
+    with CsvWriter(path, bom=True) as w:
+        w.row(HEADER)
+        for month in reversed(W.MONTHS):
+            frames = [_month(seed, scale, month, k, *acc) for k, acc in enumerate(accounts)]
+            df = pd.concat(frames, ignore_index=True).sort_values(["when", "order"], ascending=False, kind="stable")
+            for row in df.itertuples(index=False):
+                w.row([f"{row.when:%Y-%m-%d}", f"{row.when:%H:%M}", row.project, row.title, row.content, row.url,
+                       row.source, row.category, row.author, row.score, row.sentiment, row.reach, row.likes,
+                       row.comments, row.shares, row.country, row.language])
+
+
+def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, volume: float, negative: float,
+           service: float) -> pd.DataFrame:
+    r = W.rng(seed, "mentions", project, month.strftime(P.MONTH_KEY))
+    days = W.month_days(month)
+    lam = BRAND_PER_DAY * volume * scale * W.season(days) * W.growth(days, 0.1)
+    crisis = W.crisis_mask(days) if k == 0 else np.zeros(len(days), bool)
+    extra = np.zeros(len(days))
+    if crisis.any():
+        offs = (days[crisis] - pd.Timestamp(W.CRISIS_START)).days.to_numpy()
+        extra[crisis] = BRAND_PER_DAY * scale * (W.CRISIS_VOLUME - 1) * CRISIS_SHAPE[offs] / CRISIS_SHAPE.mean()
+    off = (days >= pd.Timestamp(OUTAGE[0])) & (days <= pd.Timestamp(OUTAGE[1]))
+    normal = np.where(off, 0, r.poisson(lam))
+    burst = np.where(off, 0, r.poisson(extra))
+    n_norm, n_crisis = int(normal.sum()), int(burst.sum())
+    n = n_norm + n_crisis
+    day = np.concatenate([np.repeat(days.to_numpy(), normal), np.repeat(days.to_numpy(), burst)])
+    # people talk in the evening more than at dawn
+    hour = r.choice(24, n, p=_HOURS)
+    when = pd.DatetimeIndex(day) + pd.to_timedelta(hour * 60 + r.integers(0, 60, n), unit="min")
+    is_crisis = np.arange(n) >= n_norm
+
+    place_p = np.array([p[2] if k == 0 else p[3] for p in PLACES])
+    place = r.choice(len(PLACES), n, p=place_p / place_p.sum())
+    place[is_crisis] = r.choice([0, 1, 2, 6], n_crisis, p=[0.3, 0.2, 0.4, 0.1])  # the crisis runs on X and news
+    neg_p = np.where(is_crisis, W.CRISIS_NEGATIVE, negative)
+    u = r.random(n)
+    sentiment = np.where(u < neg_p, "negative", np.where(u < neg_p + (1 - neg_p) * 0.5, "positive", "neutral"))
+    sentiment[(place == 4) & (sentiment == "negative")] = "positive"  # pins are admiring
+    svc = (sentiment == "negative") & (r.random(n) < service) & ~is_crisis
+
+    texts = {
+        "positive": T.fill(T.MENTION_POSITIVE, r.integers(0, len(T.MENTION_POSITIVE), n), r, brand=project),
+        "neutral": T.fill(T.MENTION_NEUTRAL, r.integers(0, len(T.MENTION_NEUTRAL), n), r, brand=project),
+        "negative": T.fill(T.MENTION_NEGATIVE, r.integers(0, len(T.MENTION_NEGATIVE), n), r, brand=project),
+    }
+    service_txt = T.fill(T.MENTION_SERVICE, r.integers(0, len(T.MENTION_SERVICE), n), r, brand=project)
+    crisis_txt = T.fill(T.MENTION_CRISIS, r.integers(0, len(T.MENTION_CRISIS), n), r, brand=project)
+    pin_txt = T.fill(T.MENTION_PINTEREST, r.integers(0, len(T.MENTION_PINTEREST), n), r, brand=project)
+    content = []
+    for i in range(n):
+        if is_crisis[i] and sentiment[i] == "negative":
+            content.append(crisis_txt[i])
+        elif place[i] == 4:
+            content.append(pin_txt[i])
+        elif svc[i]:
+            content.append(service_txt[i])
+        else:
+            content.append(texts[sentiment[i]][i])
+
+    followers = np.round(r.lognormal(6.3, 1.5, n)).astype(np.int64) + 20
+    news = np.isin(place, [6, 7])
+    followers[news] = np.round(r.lognormal(10.0, 0.9, int(news.sum()))).astype(np.int64)
+    score = np.clip(np.round(np.log10(followers + 1) * 1.6 - 0.5), 1, 9).astype(int)
+    reach = np.round(followers * r.uniform(0.3, 1.5, n)).astype(np.int64)
+    likes = r.poisson(reach * 0.02 * (place < 6))
+    comments = r.poisson(reach * 0.002 * (place < 6))
+    shares = r.poisson(reach * 0.001 * (place < 6))
+    authors = T.person(r, n)
+    news_pick = r.integers(0, len(T.NEWS), n)
+    blog_pick = r.integers(0, len(T.BLOGS), n)
+    title_pick = r.integers(0, len(T.TITLES), n)
+    titles = T.fill(T.TITLES, title_pick, r, brand=project)
+    codes = P.shortcodes(r, n)
+    ids = r.integers(10**15, 10**16, n)
+    country = np.where(r.random(n) < 0.95, "France", np.where(r.random(n) < 0.6, "Belgium", "Switzerland"))
+    language = np.where(r.random(n) < 0.97, "fr", "en")
+
+    rows = {"when": when, "order": np.arange(n), "project": project, "sentiment": sentiment, "score": score,
+            "reach": reach, "likes": likes, "comments": comments, "shares": shares, "country": country,
+            "language": language, "content": content}
+    category, source, url, author, title = [], [], [], [], []
+    for i in range(n):
+        cat, dom = PLACES[place[i]][:2]
+        a = authors[i]
+        handle = a.replace(" ", "").replace(".", "").lower()
+        t = ""
+        if cat == "News":
+            dom = T.NEWS[news_pick[i]]
+            a = dom.split(".")[0].replace("-", " ").title()
+            t = titles[i] or f"{project} : ce qu'il faut savoir"
+            link = f"https://{dom}/article/{ids[i]}"
+        elif cat == "Blogs":
+            dom = T.BLOG_DOMAINS[blog_pick[i]]
+            a = T.BLOGS[blog_pick[i]]
+            t = titles[i] or f"{project}, notre visite"
+            link = f"https://{dom}/{when[i]:%Y/%m}/article-{ids[i] % 100000}"
+        elif cat == "Instagram":
+            link = f"https://www.instagram.com/p/{codes[i]}/"
+        elif cat == "Facebook":
+            link = f"https://www.facebook.com/{handle}/posts/{ids[i]}"
+        elif cat == "X":
+            link = f"https://x.com/{handle}/status/{int(ids[i]) * 1000 + i % 1000}"
+        elif cat == "TikTok":
+            link = f"https://www.tiktok.com/@{handle}/video/{int(ids[i]) * 100 + i % 100}"
+        elif cat == "Other socials":
+            link = f"https://www.pinterest.fr/pin/{ids[i]}/"
+        elif cat == "Videos":
+            link = f"https://www.youtube.com/watch?v={codes[i]}"
+            t = titles[i] or f"On a testé {project}"
+        elif cat == "Forums":
+            link = f"https://{dom}/t/{ids[i] % 1000000}"
+            t = titles[i] or f"Avis sur {project} ?"
+        else:
+            link = f"https://{dom}/fiche/{ids[i] % 1000000}"
+            t = f"{project} – horaires et avis"
+        category.append(cat)
+        source.append(dom)
+        url.append(link)
+        author.append(a)
+        title.append(t)
+    rows.update(category=category, source=source, url=url, author=author, title=title)
+    df = pd.DataFrame(rows)
+    if k == 0 and month == pd.Timestamp(W.CRISIS_START).to_period("M").to_timestamp():
+        df = pd.concat([df, _crisis_origin(project)], ignore_index=True)
+    return df
+
+
+def _crisis_origin(project: str) -> pd.DataFrame:
+    """The critic's thread that starts the crisis: the most influential mention of the period."""
+    when = pd.Timestamp(W.CRISIS_START) + pd.Timedelta(hours=7, minutes=42)
+    return pd.DataFrame([{
+        "when": when, "order": 10**9, "project": project, "sentiment": "negative", "score": 10, "reach": 486000,
+        "likes": 9120, "comments": 1385, "shares": 3210, "country": "France", "language": "fr",
+        "content": T.CRISIS_ORIGIN.format(b=project), "category": "X", "source": "x.com",
+        "url": f"https://x.com/{W.CRISIS_AUTHOR_HANDLE}/status/2033512267184422912", "author": W.CRISIS_AUTHOR,
+        "title": ""}])
+
+
+_HOURS = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 3.5, 3.5, 4, 5, 5, 4, 4, 4, 4.5, 5.5, 6.5, 7, 6.5, 4.5, 2.5])
+_HOURS = _HOURS / _HOURS.sum()
