@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 from audit.config import AuditConfig
+from audit.ingest.formats.google_analytics import classify
 from audit.ingest.pipeline import parse_file
+from audit.ingest.values import norm_header
 from audit.ingest.registry import best_format
 from audit.ingest.sniff import blocks_from_bytes
 
@@ -184,6 +186,35 @@ def test_property_name_maps_to_account_when_listed(fixtures_dir):
     assert set(t["web_traffic"]["account"]) == {"Rival"}
     _, t = parse(fixtures_dir / "exports" / GA / "Date_report.csv", cfg)
     assert set(t["web_traffic"]["account"]) == {"Maison"}
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Session primary channel group (Default Channel Group)", ("traffic", "channel_group")),
+    ("Session primary channel group (Default channel group)", ("traffic", "channel_group")),
+    ("Session default channel group", ("traffic", "channel_group")),
+    ("Default Channel Grouping", ("traffic", "channel_group")),
+    ("Sitzung – primäre Channelgruppe (Standard-Channelgruppe)", ("traffic", "channel_group")),
+    ("Groupe de canaux principal de la session (Groupe de canaux par défaut)", ("traffic", "channel_group")),
+    ("First user primary channel group (Default Channel Group)", ("traffic", "first_user_channel_group")),
+    ("Groupe de canaux principal du premier utilisateur (Groupe de canaux par défaut)",
+     ("traffic", "first_user_channel_group")),
+    ("Erster Nutzer – primäre Channelgruppe (Standard-Channelgruppe)", ("traffic", "first_user_channel_group")),
+    ("Session source / medium", ("traffic", "source_medium")),
+    ("Source/support de la session", ("traffic", "source_medium")),
+    ("First user source", ("traffic", "first_user_source")),
+    ("Session medium", ("traffic", "medium")),
+    ("Session campaign", ("traffic", "campaign")),
+    ("Landing page + query string", ("landing", "landing_page")),
+    ("Seitenpfad und Bildschirmklasse", ("page", "page")),
+    ("Page title and screen class", ("page_title", "page_title")),
+    ("Date", ("date", "date")),
+    ("Nth day", ("nth_day", "date")),
+    ("Day Index", ("date", "date")),
+    ("Event name", (None, "")),
+    ("Session source platform", (None, "")),
+])
+def test_first_column_decides_the_report(header, expected):
+    assert classify(norm_header(header)) == expected
 
 
 def test_not_mistaken_for_other_platforms():

@@ -29,7 +29,8 @@ from ..sniff import Block
 
 # --- the first column: which report is this? ------------------------------------------------------------
 # (regex on the normalised header, kind, canonical dimension). Order matters: "landing page" before
-# "page", "source / medium" before "source", first-user dimensions before session ones.
+# "page", "source / medium" before "source". User-acquisition reports name the same dimensions after
+# the user's first visit ("First user …", French "… du premier utilisateur"): prefixed `first_user_`.
 _FIRST_USER = r"first user|erster nutzer|premier utilisateur|primer usuario|primo utente|eerste gebruiker"
 DIMENSIONS: tuple[tuple[str, str, str], ...] = (
     (r"^(date|datum|fecha|data|datum)$", "date", "date"),
@@ -41,12 +42,6 @@ DIMENSIONS: tuple[tuple[str, str, str], ...] = (
      r"^page$|^pagina$|^seite$|^página$", "page", "page"),
     (r"page title|seitentitel|titre de (la )?page|título de (la )?página|titolo (della )?pagina|paginatitel",
      "page_title", "page_title"),
-    (rf"({_FIRST_USER}).*(channel|kanaal|canal|canale)", "traffic", "first_user_channel_group"),
-    (rf"({_FIRST_USER}).*(source ?/ ?(medium|support)|quelle ?/ ?medium|fuente ?/ ?medio|sorgente ?/ ?mezzo|bron ?/ ?medium)",
-     "traffic", "first_user_source_medium"),
-    (rf"({_FIRST_USER}).*(campaign|kampagne|campagne|campaña|campagna|campagne)", "traffic", "first_user_campaign"),
-    (rf"({_FIRST_USER}).*(source|quelle|fuente|sorgente|bron)", "traffic", "first_user_source"),
-    (rf"({_FIRST_USER}).*(medium|support|medio|mezzo)", "traffic", "first_user_medium"),
     (r"channel|kanaalgroep|groupe de canaux|grupo de canales|gruppo di canali|channelgruppe", "traffic", "channel_group"),
     (r"source ?/ ?(medium|support)|quelle ?/ ?medium|fuente ?/ ?medio|sorgente ?/ ?mezzo|bron ?/ ?medium",
      "traffic", "source_medium"),
@@ -54,8 +49,8 @@ DIMENSIONS: tuple[tuple[str, str, str], ...] = (
      "social_network"),
     (r"campaign|kampagne|campagne|campaña|campagna", "traffic", "campaign"),
     (r"source platform|plateforme source", None, ""),  # not a traffic source in our sense: skipped
-    (r"(^|session |sitzung - )(source|quelle|fuente|sorgente|bron)$|source de la session", "traffic", "source"),
-    (r"(^|session |sitzung - )(medium|support|medio|mezzo)$|support de la session", "traffic", "medium"),
+    (r"^(source|quelle|fuente|sorgente|bron)\b|\b(source|quelle|fuente|sorgente|bron)$", "traffic", "source"),
+    (r"^(medium|support|medio|mezzo)\b|\b(medium|support|medio|mezzo)$", "traffic", "medium"),
     (r"^(country|land|pays|país|paese)$", "traffic", "country"),
     (r"^(city|stadt|ville|ciudad|città|plaats)$", "traffic", "city"),
     (r"^(region|regio|région|región|regione)$", "traffic", "region"),
@@ -145,6 +140,8 @@ def classify(key: str) -> tuple[str | None, str]:
     """(kind, canonical dimension) of a normalised first-column header; kind None = not ours."""
     for pattern, kind, dim in DIMENSIONS:
         if re.search(pattern, key):
+            if kind == "traffic" and re.search(_FIRST_USER, key):
+                dim = f"first_user_{dim}"
             return kind, dim
     return None, ""
 
