@@ -225,20 +225,24 @@ def yearless_days(ctx: ParseContext, frame: pd.DataFrame, col: str, hints: list[
     return out
 
 
-def yearless_before(ctx: ParseContext, frame: pd.DataFrame, col: str, anchor: dt.date, basis: str) -> pd.Series:
-    """Days without a year that each lie within the year before `anchor` (e.g. post dates in an export
-    made on `anchor`)."""
+def yearless_before(ctx: ParseContext, frame: pd.DataFrame, col: str, anchor: dt.date, basis: str,
+                    after: bool = False) -> pd.Series:
+    """Days without a year that each lie within the year before `anchor` (e.g. post days in an export made
+    on `anchor`), or with after=True within the year from `anchor` on (an export day after the newest post)."""
     md = month_day(frame[col])
     out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     for idx, (m, d) in md.dropna().astype(int).iterrows():
-        y = anchor.year if (m, d) <= (anchor.month, anchor.day) else anchor.year - 1
+        if after:
+            y = anchor.year if (m, d) >= (anchor.month, anchor.day) else anchor.year + 1
+        else:
+            y = anchor.year if (m, d) <= (anchor.month, anchor.day) else anchor.year - 1
         try:
             out.loc[idx] = pd.Timestamp(dt.date(y, m, d))
-        except ValueError:
-            out.loc[idx] = pd.Timestamp(dt.date(y - 1, m, d)) if (m, d) == (2, 29) else pd.NaT
+        except ValueError:  # 29 February in a common year
+            out.loc[idx] = pd.NaT
     if out.notna().any():
-        ctx.warn(f"column {col!r}: dates carry no year; each is read as the latest such day on or before "
-                 f"{anchor:%Y-%m-%d} ({basis})")
+        ctx.warn(f"column {col!r}: dates carry no year; each is read as the {'first' if after else 'latest'} such "
+                 f"day {'on or after' if after else 'on or before'} {anchor:%Y-%m-%d} ({basis})")
     return out
 
 
