@@ -4,6 +4,7 @@ Expected values were read by hand from the raw files (real samples in ../shared/
 under tests/fixtures/exports/ads written from the documented structure, with invented names)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,16 @@ META_REAL = "meta_ads/scctsi__trial-promoter-app__facebook_ads_manager.csv"
 
 
 def parse(path: Path, config=None):
+    return _parse_once(path) if config is None else _parse(path, config)
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_once(path: Path):
+    """Several tests check the same file: parse it once (the tests do not mutate the frames)."""
+    return _parse(path, None)
+
+
+def _parse(path: Path, config):
     res, tables = parse_file(path, path.name, config)
     assert res.status == "ok", res.errors
     return res, tables["ads"]
@@ -114,6 +125,16 @@ def test_google_ads_keyword_report(fixtures_dir):
     assert (df["currency"] == "GBP").all() and (df["period_end"] == pd.Timestamp("2026-01-31")).all()
 
 
+def test_google_ads_ad_report(fixtures_dir):
+    res, df = parse(fixture(fixtures_dir, "Ad_report.csv"))
+    assert (df["level"] == "ad").all() and len(df) == 2 and res.dropped[0]["rows"] == 1
+    # An unnamed responsive ad (" --") is identified by its first headline; a named one by its name.
+    tables = row(df, adset="Oak tables")
+    assert (tables["ad"], tables["impressions"], tables["spend"], tables["conversions"]) == \
+        ("Handmade Oak Tables", 1204, 77.76, 4)
+    assert row(df, adset="Oak chairs")["ad"] == "Chairs RSA v2"
+
+
 @pytest.mark.parametrize("line, start, end", [
     ("March 27, 2026 - April 23, 2026", "2026-03-27", "2026-04-23"),
     ("Mar 1, 2026 – Mar 31, 2026", "2026-03-01", "2026-03-31"),
@@ -185,6 +206,19 @@ def test_meta_summary_row_and_lost_ids(tmp_path):
     assert len(df) == 2 and res.dropped[0]["reason"].startswith("summary row")
     assert pd.isna(row(df, campaign="Spring")["campaign_id"])
     assert any("scientific notation" in w for w in res.warnings)
+
+
+def test_meta_result_type_without_objective(tmp_path):
+    p = tmp_path / "meta.csv"
+    p.write_text("\ufeffReporting starts,Reporting ends,Ad set name,Ad set ID,Results,Result type,Cost per result,"
+                 "Amount spent (GBP)\n"
+                 "2026-01-01,2026-01-31,Form fillers,2301,14,Leads (form),3.50,49.00\n"
+                 "2026-01-01,2026-01-31,Visitors,2302,380,Link clicks,0.12,45.60\n", encoding="utf-8")
+    _, df = parse(p)
+    assert (df["level"] == "adset").all() and (df["currency"] == "GBP").all()
+    form = row(df, adset_id="2301")
+    assert (form["results"], form["result_type"], form["objective"], form["spend"]) == (14, "Leads (form)", "leads", 49)
+    assert row(df, adset_id="2302")["objective"] == "traffic"
 
 
 def test_meta_objective_normalisation():

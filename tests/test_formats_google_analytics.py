@@ -4,6 +4,7 @@ Expected values were read by hand from the raw files (real samples in ../shared/
 under tests/fixtures/exports/google_analytics written from the documented structure)."""
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -22,6 +23,16 @@ GA = "google_analytics"
 
 
 def parse(path: Path, config=None):
+    return _parse_once(path) if config is None else _parse(path, config)
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_once(path: Path):
+    """Several tests check the same file: parse it once (the tests do not mutate the frames)."""
+    return _parse(path, None)
+
+
+def _parse(path: Path, config):
     res, tables = parse_file(path, path.name, config)
     assert res.status == "ok", res.errors
     return res, tables
@@ -272,6 +283,19 @@ def test_ua_tab_delimited_landing_pages(fixtures_dir):
     assert home["sessions"] == 1234
     # US-locale Day Index "1/2/19" = 2 January (consecutive days), not 1 February
     assert t["web_traffic"]["date"].tolist() == list(pd.date_range("2019-01-01", "2019-01-03"))
+
+
+def test_ua_cp1252_ecommerce_revenue_in_pounds(fixtures_dir):
+    path = fixtures_dir / "exports" / GA / "UA_source_medium_cp1252.csv"
+    assert b"\xa3" in path.read_bytes()  # "£" as Windows-1252 writes it
+    res, t = parse(path)
+    assert res.encoding == "cp1252"
+    df = t["web_traffic"]
+    google = row(df, value="google / organic")  # "2,410" sessions, 31 transactions, "£1,299.00"
+    assert (google["dimension"], google["sessions"], google["transactions"], google["revenue"]) == \
+        ("source_medium", 2410, 31, 1299.0)
+    assert row(df, value="(direct) / (none)")["revenue"] == 640.25
+    assert df["revenue"].sum() == pytest.approx(2119.75)  # the totals row, which is dropped
 
 
 @pytest.mark.parametrize("cut", [40, 200, 420, 700])
