@@ -10,7 +10,9 @@ word that starts with it ("suggest*" finds "suggestion", "suggested").
 """
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -85,17 +87,24 @@ IDEA_THEMES: dict[str, tuple[str, ...]] = {
 
 TEXT_COLUMNS = ["source", "platform", "account", "item_id", "at", "text"]
 _ACCENTS = re.compile(r"[\u0300-\u036f]")
+_APOSTROPHES = re.compile("[’`´ʼ]")
 
 
 def normalize(text: pd.Series) -> pd.Series:
     """Casefolded, accent-free text with straight apostrophes and single spaces (missing -> '')."""
     s = text.astype("str").fillna("").str.casefold().str.normalize("NFKD")
-    s = s.str.replace(_ACCENTS, "", regex=True).str.replace("[’`´ʼ]", "'", regex=True)
+    s = s.str.replace(_ACCENTS, "", regex=True).str.replace(_APOSTROPHES, "'", regex=True)
     return s.str.replace(r"\s+", " ", regex=True)
 
 
+def _normalize_one(s: str) -> str:
+    """`normalize` for one string (keywords)."""
+    s = _ACCENTS.sub("", unicodedata.normalize("NFKD", s.casefold()))
+    return re.sub(r"\s+", " ", _APOSTROPHES.sub("'", s))
+
+
 def _keyword_regex(keyword: str) -> str:
-    k = normalize(pd.Series([keyword])).iloc[0].strip()
+    k = _normalize_one(keyword).strip()
     wild = k.endswith("*")
     k = k.rstrip("*").strip()
     body = r"\s+".join(re.escape(w) for w in k.split(" "))
@@ -107,8 +116,12 @@ def _keyword_regex(keyword: str) -> str:
 
 def keyword_pattern(keywords) -> str | None:
     """One regex alternation for the keywords (longest first, so phrases win over single words)."""
-    ks = sorted({k for k in keywords if k and k.strip(" *")}, key=len, reverse=True)
-    return "|".join(_keyword_regex(k) for k in ks) or None
+    return _pattern(tuple(sorted({k for k in keywords if k and k.strip(" *")}, key=lambda k: (-len(k), k))))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(keywords: tuple[str, ...]) -> str | None:
+    return "|".join(_keyword_regex(k) for k in keywords) or None
 
 
 def first_keyword(text: pd.Series, keywords, exclude=()) -> pd.Series:
