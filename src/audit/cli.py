@@ -72,6 +72,76 @@ def formats() -> None:
         typer.echo(f"{f.id:32} {f.label}  → {', '.join(f.tables) or '(metadata only)'}")
 
 
+_JOBS = typer.Option(0, "--jobs", "-j", help="notebooks run at once (default: the number of cores)")
+_TIMEOUT = typer.Option(600.0, "--timeout", help="seconds one cell may run before its notebook is stopped")
+_NOTEBOOKS = typer.Option(None, "--notebooks", help="folder of NN_name.ipynb notebooks (default: the project's)")
+
+
+@app.command("run")
+def run_(client_dir: Path = typer.Argument(..., help="client folder holding audit.yml and the exports"),
+         out: Path = typer.Option(Path("reports"), "--out", help="reports folder; the run goes to OUT/<client>/<run_id>/"),
+         jobs: int = _JOBS,
+         only: list[str] = typer.Option(None, "--only", help="run only these notebooks (e.g. 03 or brand_health; repeat or comma-separate)"),
+         period: str = typer.Option(None, "--period", help="START:END in YYYY-MM-DD (default: audit.yml, else the 12 months before the latest data)"),
+         timeout: float = _TIMEOUT,
+         notebooks: Path = _NOTEBOOKS,
+         no_ingest: bool = typer.Option(False, "--no-ingest", help="use the canonical tables already in CLIENT_DIR/.audit/"),
+         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar")) -> None:
+    """Run the audit notebooks on CLIENT_DIR and write the baseline report."""
+    from .runner import RunOptions, run
+
+    opts = RunOptions(client_dir=client_dir, out=out, jobs=jobs or None, only=only or None, period=period,
+                      cell_timeout=timeout, ingest=not no_ingest, progress=not quiet)
+    if notebooks is not None:
+        opts.notebooks_dir = notebooks
+    result = run(opts)
+    if result.run_dir is None:
+        typer.secho(f"error: {result.message}", fg=typer.colors.RED, err=True)
+    else:
+        color = typer.colors.GREEN if result.exit_code == 0 else typer.colors.YELLOW
+        typer.secho(f"{result.message} in {result.duration_s:.1f} s", fg=color, err=True)
+        for name in result.failed:
+            typer.secho(f"  failed: {name}", fg=typer.colors.RED, err=True)
+        typer.echo(result.run_dir / "baseline.html")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("batch")
+def batch(client_dirs: list[Path] = typer.Argument(..., help="client folders"),
+          out: Path = typer.Option(Path("reports"), "--out", help="reports folder"),
+          jobs: int = _JOBS,
+          timeout: float = _TIMEOUT,
+          notebooks: Path = _NOTEBOOKS,
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bars")) -> None:
+    """Run the audit for many clients, one after the other; print a summary table."""
+    from .runner import RunOptions, batch_exit_code, run_batch, summary_table
+
+    template = RunOptions(client_dir=Path("."), out=out, jobs=jobs or None, cell_timeout=timeout, progress=not quiet)
+    if notebooks is not None:
+        template.notebooks_dir = notebooks
+    results = run_batch(client_dirs, template)
+    typer.echo(summary_table(results))
+    raise typer.Exit(batch_exit_code(results))
+
+
+@app.command("demo-data")
+def demo_data(out: Path = typer.Option(..., "--out", help="folder to write the fictional client into (new or empty)"),
+              scale: int = typer.Option(1, "--scale", min=1, help="1 = the shipped demo; 100 ≈ a million mentions"),
+              seed: int = typer.Option(None, "--seed", help="random seed (default: the shipped demo's)"),
+              quiet: bool = typer.Option(False, "--quiet", "-q", help="no per-source timings")) -> None:
+    """Generate the fictional demo client (real export formats, planted findings); deterministic per seed."""
+    from .demo import DEFAULT_SEED, generate
+
+    def report(name: str, seconds: float) -> None:
+        if not quiet:
+            typer.echo(f"{name:<12} {seconds:6.1f} s")
+    try:
+        generate(out, scale=scale, seed=DEFAULT_SEED if seed is None else seed, progress=report)
+    except AuditError as e:
+        _fail(e)
+    typer.echo(f"demo client written to {out} (scale {scale})")
+
+
 def main() -> None:
     app()
 

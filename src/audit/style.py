@@ -1,0 +1,117 @@
+"""One chart style for the whole report.
+
+`use()` (called once at the top of each notebook) sets a seaborn/matplotlib theme readable at
+report width, with the Okabe-Ito colour-blind-safe palette, and makes figures embed as PNG.
+`account_colors(config)` gives the brand and each competitor the same colour in every chart;
+`finish(ax, title=..., x=..., y=...)` titles a chart and labels its axes with their units.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+# Okabe & Ito (2008), safe for the common colour-vision deficiencies. The brand is always blue.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
+BRAND_COLOR = OKABE_ITO[0]
+COMPETITOR_COLORS = OKABE_ITO[1:]
+OTHER_COLOR = "#8C8C8C"  # "others", unknown accounts, and competitors beyond the seventh
+TEXT_COLOR = "#222222"
+
+FIGSIZE = (8.0, 4.2)  # inches; at DPI this is about the width of the report's text column
+DPI = 110
+
+_RC = {
+    "figure.figsize": FIGSIZE,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "axes.edgecolor": "#BBBBBB",
+    "axes.labelcolor": TEXT_COLOR,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 12,
+    "axes.labelsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#E6E6E6",
+    "grid.linewidth": 0.8,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "xtick.color": TEXT_COLOR,
+    "ytick.color": TEXT_COLOR,
+    "legend.frameon": False,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"],
+    "text.color": TEXT_COLOR,
+    "lines.linewidth": 2.0,
+}
+
+
+def use() -> None:
+    """Apply the report's chart theme (call once per notebook, before the first chart)."""
+    import seaborn as sns
+
+    sns.set_theme(context="notebook", style="whitegrid", palette=list(OKABE_ITO), rc=_RC)
+    try:  # in a kernel: embed figures as PNG (the report embeds them as data URIs)
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    except ImportError:  # plain Python: nothing to configure
+        pass
+
+
+def account_colors(config: Any) -> dict[str, str]:
+    """The colour of the brand and of each competitor, the same in every chart.
+
+    `config` is an AuditConfig (brand first, then competitors in audit.yml order) or a list of
+    names with the brand first. Use as `palette=account_colors(config)` with `hue="account"`."""
+    if hasattr(config, "brand"):
+        names = [config.brand.name, *(c.name for c in config.competitors)]
+    else:
+        names = list(config)
+    colors = {}
+    for i, name in enumerate(names):
+        if i == 0:
+            colors[name] = BRAND_COLOR
+        elif i - 1 < len(COMPETITOR_COLORS):
+            colors[name] = COMPETITOR_COLORS[i - 1]
+        else:
+            colors[name] = OTHER_COLOR
+    return colors
+
+
+def account_order(config: Any) -> list[str]:
+    """Brand first, then competitors: use as `hue_order=` / `order=` so legends read the same."""
+    return list(account_colors(config))
+
+
+def axis_label(name: str, unit: str | None = None) -> str:
+    """'Sessions (count)', 'Engagement rate (%)': an axis label that carries its unit."""
+    return f"{name} ({unit})" if unit else name
+
+
+def finish(ax: Any, *, title: str, x: str | None, y: str | None, source: str | None = None,
+           percent: str | None = None) -> Any:
+    """Title a chart and label its axes (units in the labels, see `axis_label`).
+
+    Every chart in the report goes through here, so none is left untitled or unlabelled. Pass
+    x=None or y=None only for an axis that shows categories named by their tick labels.
+    `percent="x"` or `"y"` shows fractions on that axis as percentages; `source` adds a
+    small caption under the chart ("Source: Meta Business Suite export")."""
+    from matplotlib.ticker import PercentFormatter
+
+    if not title or not title.strip():
+        raise ValueError("finish: every chart needs a title")
+    ax.set_title(title)
+    ax.set_xlabel(x or "")
+    ax.set_ylabel(y or "")
+    if percent in ("x", "y"):
+        getattr(ax, f"{percent}axis").set_major_formatter(PercentFormatter(1.0, decimals=0))
+    if source:
+        ax.figure.text(0.01, -0.02, source, ha="left", va="top", fontsize=8.5, color="#666666")
+    ax.figure.tight_layout()
+    return ax
