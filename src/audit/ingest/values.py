@@ -5,6 +5,7 @@ dates as "02/16/2025 05:14", "Mon Feb 17 2025", "2025-01-01T01:00:00", "Jun 7, 2
 helpers are vectorized (whole columns at once) and say what they had to decide."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,7 +25,12 @@ _MONTHY = re.compile(r"^\d{1,2}[.\-/ ]?(?:jan|feb|f[ée]v|mar|apr|avr|may|mai|ju
 
 def norm_header(s: object) -> str:
     """Casefold, strip, collapse spaces, unify dashes and quotes: the key used by alias tables."""
-    s = unicodedata.normalize("NFKC", str(s)).replace("\u00a0", " ")
+    return _norm_header(str(s))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # every format compares every header: wide files (2,681 columns) repeat a lot
+def _norm_header(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).replace("\u00a0", " ")
     s = s.replace("–", "-").replace("—", "-").replace("’", "'")
     return re.sub(r"\s+", " ", s).strip().strip('"').strip().casefold()
 
