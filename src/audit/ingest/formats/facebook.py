@@ -403,12 +403,15 @@ class InsightsPage(Format):
         cols = t.group(prefix)
         if not cols:
             return None
-        values = pd.DataFrame({k: ctx.numbers(t.frame, c) for k, c in cols.items()}, index=t.frame.index)
-        filled = values.notna().any(axis=1)
+        raw = t.frame[list(cols.values())]
+        cells = np.char.lower(np.char.strip(raw.to_numpy(dtype=str)))
+        filled = pd.Series((~np.isin(cells, list(V.PLACEHOLDERS))).any(axis=1), index=raw.index)
         if not filled.any():
             return None
         row = filled[filled].index[-1]
-        counts = values.loc[row].dropna()
+        # only that day is read: one column of (up to hundreds of) segment values
+        cells = pd.DataFrame({prefix: raw.loc[row].to_numpy()}, index=pd.Index([row] * len(cols)))
+        counts = pd.Series(ctx.numbers(cells, prefix).to_numpy(), index=list(cols)).dropna()
         counts = counts[counts > 0]
         total = counts.sum()
         if not total:
