@@ -42,7 +42,8 @@ metric("competitors.head_to_head", "Brand vs competitor, per post", "competitors
 
 def side_by_side(tables, config: AuditConfig, period: Period | None = None,
                  summary: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every comparable channel metric per platform and account, with z-scores within the platform.
+    """Every comparable channel metric per platform and account, with z-scores within the platform
+    (metric competitors.z_score; the compared metrics are the channels.* ids in SIDE_BY_SIDE).
 
     Long format: platform, metric (id), column, account, is_brand, value, posts, accounts
     (accounts with a value on the platform), rank (1 = highest), z (NaN below MIN_ACCOUNTS_FOR_Z).
