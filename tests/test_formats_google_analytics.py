@@ -172,6 +172,43 @@ def test_secondary_date_dimension(fixtures_dir):
     assert ig["sessions"].tolist() == [10, 12]
 
 
+PREAMBLE = "# ----\n# Report\n# Property: maison-exemple.fr\n# ----\n#\n# Start date: 20250101\n# End date: 20250102\n"
+
+
+def test_date_first_then_channel(tmp_path):
+    p = tmp_path / "daily_channels.csv"
+    p.write_text(PREAMBLE + "Date,Session default channel group,Sessions\n"
+                 "20250101,Organic Social,5\n20250101,Direct,7\n20250102,Organic Social,6\n")
+    _, t = parse(p)
+    df = t["web_traffic"]
+    assert set(df["dimension"]) == {"channel_group"}  # the report is about channels, split by day
+    social = df[df["value"] == "Organic Social"]
+    assert social["date"].tolist() == [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-02")]
+    assert social["sessions"].tolist() == [5, 6]
+
+
+def test_pages_with_title_and_date_columns(tmp_path):
+    p = tmp_path / "pages.csv"
+    p.write_text(PREAMBLE + "Page path and screen class,Date,Views,Active users\n"
+                 "/shop/,20250101,30,10\n/shop/,20250102,25,9\n")
+    _, t = parse(p)
+    df = t["web_pages"]
+    # A page's row for one day covers that day: the period narrows to it.
+    assert df["period_start"].tolist() == [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-02")]
+    assert (df["period_start"] == df["period_end"]).all() and df["views"].tolist() == [30, 25]
+    p = tmp_path / "pages_titles.csv"
+    p.write_text(PREAMBLE + "Page path and screen class,Page title and screen class,Views\n/a/,About us,4\n")
+    _, t = parse(p)
+    assert t["web_pages"][["page", "title", "views"]].values.tolist() == [["/a/", "About us", 4]]
+
+
+def test_empty_sections_give_no_rows(tmp_path):
+    p = tmp_path / "empty.csv"
+    p.write_text(PREAMBLE + "Nth day,Active users\n\n# Start date: 20250101\n# End date: 20250102\nDate,Sessions\n")
+    res, t = parse_file(p, "empty.csv", None)
+    assert res.status == "ok" and res.formats == ["ga4.report"] and t == {}
+
+
 def test_xlsx_download_with_preamble_rows(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

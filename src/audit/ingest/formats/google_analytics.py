@@ -101,6 +101,9 @@ PAGE_METRICS = {**METRICS, "engagement_time_s": METRICS["engagement_time_s"] + (
     "Tiempo de interacción medio por usuario activo", "Durata media di coinvolgimento per utente attivo",
     "Gemiddelde betrokkenheidstijd per actieve gebruiker", "Gem. tijd op pagina")}
 DURATIONS = {"engagement_time_s"}
+DATED = ("date", "nth_day")
+METRIC_KEYS = {V.norm_header(n) for names in PAGE_METRICS.values() for n in names}
+PAGE_KINDS = ("landing", "page", "page_title")
 
 # Headers only Google Analytics writes: without a preamble, one of these must be present, so that a
 # YouTube "Date, Views" or a LinkedIn "Date, Page views" table is never taken for GA.
@@ -200,7 +203,7 @@ class _GoogleAnalytics(Format):
         kind, _ = classify(block.keys[0])
         if kind is None:
             return 0.0
-        table = PAGE_METRICS if kind in ("landing", "page", "page_title") else METRICS
+        table = PAGE_METRICS if kind in PAGE_KINDS else METRICS
         known = {V.norm_header(n) for names in table.values() for n in names}
         hits = len(block.keyset & known)
         if not hits:
@@ -211,61 +214,68 @@ class _GoogleAnalytics(Format):
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
-        first = df.columns[0]
-        kind, dim = classify(block.keys[0])
+        dims = _dimension_columns(block.keys, list(df.columns))
+        if not dims:
+            raise DataError(f"the first column {block.header[0]!r} is not a Google Analytics dimension this "
+                            "toolkit reads", ctx.source, block.header_row, block.header[0])
         start, end, n_dates = (ga4_period if self.flavour == "ga4" else ua_period)(block.preamble)
         if n_dates > 2 and self.flavour == "ga4" or n_dates > 1 and self.flavour == "ua":
             ctx.warn("the export compares several date ranges; the first range is used as the period")
-        if start is None and kind not in ("date", "nth_day"):
+        dated = next((d for d in dims if d[0] in DATED), None)
+        if start is None and dated is None:
             ctx.warn("no date range in the file's preamble: period_start/period_end stay empty")
 
-        df = _drop_totals(df, first, ctx)
-        pages = kind in ("landing", "page", "page_title")
+        df = _drop_totals(df, dims[0][2], ctx)
+        # The report is about its non-date dimension (a page, a channel...); a date column splits it by day.
+        main = [d for d in dims if d[0] not in DATED and d[0] != "page_title"] or \
+            [d for d in dims if d[0] == "page_title"] or [dated]
+        kind = main[0][0]
+        pages = kind in PAGE_KINDS
         cols = ctx.columns(df, PAGE_METRICS if pages else METRICS)
         decimal = (V.decimal_mark(df[list(dict.fromkeys(cols.values()))]) if cols else None) \
             or ("," if block.keyset & LOCALIZED else None)
         out = pd.DataFrame(index=df.index)
         for canon, col in cols.items():
-            if canon in DURATIONS:
-                out[canon] = _durations(df, col, ctx, decimal)
-            else:
-                out[canon] = ctx.numbers(df, col, decimal=decimal)
+            out[canon] = _durations(df, col, ctx, decimal) if canon in DURATIONS else \
+                ctx.numbers(df, col, decimal=decimal)
         out["period_start"], out["period_end"] = start, end
-        # A second dimension column: a date splits the rows by day; anything else is kept in the value.
-        second = _second_dimension(block, cols)
-        dim_value = df[first].str.strip()
-
-        if kind in ("date", "nth_day"):
-            out["date"] = _days(df[first], kind, start, ctx, first)
-            dim_value = out["date"].dt.strftime("%Y-%m-%d")
+        if dated is not None:
+            out["date"] = _days(df[dated[2]], dated[0], start, ctx, dated[2])
             if start is None and out["date"].notna().any():
                 out["period_start"], out["period_end"] = out["date"].min(), out["date"].max()
-        elif second is not None:
-            skind, sdim, scol = second
-            if skind == "date":
-                out["date"] = _days(df[scol], "date", start, ctx, scol)
-                if pages:  # a page's row for one day covers that day only
-                    out["period_start"], out["period_end"] = out["date"], out["date"]
-            else:
-                dim = f"{dim}+{sdim}"
-                dim_value = dim_value + " | " + df[scol].str.strip()
+            if pages:  # web_pages has no date: a page's row for one day covers that day only
+                out["period_start"], out["period_end"] = out["date"], out["date"]
+        if main[0] is dated:
+            value = out["date"].dt.strftime("%Y-%m-%d")
+        else:  # two non-date dimensions (e.g. source / medium × campaign): both named, values joined
+            value = pd.concat([df[c].str.strip() for _, _, c in main], axis=1).agg(" | ".join, axis=1)
+        dim = "+".join(d for _, d, _ in main)
 
-        platform = self.flavour
-        account = _account(ctx, block, platform)
+        account = _account(ctx, block, self.flavour)
         if pages:
             out["page_kind"] = "landing" if kind == "landing" else "page"
-            out["page"] = dim_value
-            title_col = _title_column(block, df) if kind != "page_title" else first
-            if title_col is not None:
-                out["title"] = df[title_col].str.strip().where(~V.blank(df[title_col]))
+            out["page"] = value
+            title = next((c for k, _, c in dims if k == "page_title"), None)
+            if title is not None:
+                out["title"] = df[title].str.strip().where(~V.blank(df[title]))
             if kind == "page_title":
                 ctx.warn("the report lists pages by title, not path: `page` holds the page title")
-            keep = ["period_start", "period_end", "page_kind", "page", "title", *cols]
-            out = out[[c for c in keep if c in out.columns]]
-            return {"web_pages": ctx.finish(out, platform, account)}
+            return {"web_pages": ctx.finish(out, self.flavour, account)}
         out["dimension"] = dim
-        out["value"] = dim_value
-        return {"web_traffic": ctx.finish(out, platform, account)}
+        out["value"] = value
+        return {"web_traffic": ctx.finish(out, self.flavour, account)}
+
+
+def _dimension_columns(keys: list[str], columns: list[str]) -> list[tuple[str, str, str]]:
+    """(kind, dimension, column) of the report's leading dimension columns (the first, and a
+    secondary dimension when the second column is one)."""
+    out = []
+    for key, col in list(zip(keys, columns))[:2]:
+        kind, dim = classify(key)
+        if kind is None or key in METRIC_KEYS:
+            break
+        out.append((kind, dim, col))
+    return out
 
 
 def _drop_totals(df: pd.DataFrame, first: str, ctx: ParseContext) -> pd.DataFrame:
@@ -326,24 +336,6 @@ def _locale_days(s: pd.Series, start, ctx: ParseContext, col: str) -> pd.Series:
     if not readings:
         raise DataError(f"dates such as {s.iloc[0]!r} could not be read", ctx.source, int(s.index[0]), col)
     return ctx.days(pd.DataFrame({col: s}), col)  # undecidable: the core reads month-first and warns
-
-
-def _second_dimension(block: Block, cols: dict[str, str]):
-    """(kind, dimension, column) of a secondary dimension (the report's second column when it is a
-    known dimension, not a metric)."""
-    if len(block.keys) < 2 or block.header[1] in cols.values():
-        return None
-    kind, dim = classify(block.keys[1])
-    if kind is None or kind == "nth_day" or kind == "page_title":
-        return None
-    return kind, dim, block.frame(nrows=0).columns[1]
-
-
-def _title_column(block: Block, df: pd.DataFrame) -> str | None:
-    for key, col in zip(block.keys, df.columns):
-        if classify(key)[0] == "page_title":
-            return col
-    return None
 
 
 def _account(ctx: ParseContext, block: Block, platform: str) -> str:
