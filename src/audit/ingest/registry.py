@@ -167,14 +167,16 @@ class ParseContext:
     def numbers(self, frame: pd.DataFrame, col: str, **kw) -> pd.Series:
         """A numeric column; cells that are not numbers become empty, with a warning naming row and column."""
         s = frame[col]
-        mangled = V.looks_excel_mangled(s)
+        out = V.to_number(s, **kw)
+        bad = out.isna() & ~V.blank(s)
+        if not bad.any():
+            return out
+        mangled = V.looks_excel_mangled(s[bad])
         if mangled.any():
             i = mangled[mangled].index[0]
             raise DataError(f"{int(mangled.sum())} value(s) such as {s.loc[i]!r} look like numbers that Excel "
                             "turned into dates; please use the original export, not a re-saved copy",
                             self.source, int(i), col)
-        out = V.to_number(s, **kw)
-        bad = out.isna() & ~V.blank(s)
         if bad.any():
             i = bad[bad].index[0]
             self.warn(f"row {int(i)}, column {col!r}: {int(bad.sum())} value(s) that are not numbers "
