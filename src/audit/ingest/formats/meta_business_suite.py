@@ -330,6 +330,15 @@ GENDER_COLUMNS = {"women": "female", "men": "male", "female": "female", "male": 
                   "hommes": "male", "mujeres": "female", "hombres": "male", "frauen": "female", "männer": "male"}
 
 
+SHARE_COLUMNS = ("value", "valeur", "valor", "distribution", "percentage", "share", "%")
+
+
+def _share_like(cell: str) -> bool:
+    """A percentage or share as exported ('75.1', '6.3%', '0,12'), or one Excel turned into a date."""
+    c = cell.strip()
+    return not c or bool(re.fullmatch(r"\d{1,3}(?:[.,]\d+)?\s*%?", c)) or bool(V.looks_excel_mangled(pd.Series([c])).iloc[0])
+
+
 def _audience_kind(title: str | None) -> str | None:
     t = V.norm_header(_clean_title(title or ""))
     for kind, rx in (("age_gender", _AGE_GENDER), ("country", _COUNTRY), ("city", _CITY)):
@@ -353,9 +362,14 @@ class Audience(Format):
         if kind == "age_gender":
             return 2.0 if any(k in GENDER_COLUMNS for k in keys) else 0.0
         if kind in ("country", "city"):
-            return 2.0 if block.rows is not None and 1 <= len(block.rows) <= 300 else 0.0
+            rows = [r for r in (block.rows or []) if any(c.strip() for c in r)]
+            if len(rows) == 1 and all(_share_like(c) for c in rows[0][:len(block.header)]):
+                return 2.0  # one row of names (the header) above one row of percentages
+            if len(keys) == 2 and keys[1] in SHARE_COLUMNS and rows and all(_share_like(r[1]) for r in rows if len(r) > 1):
+                return 2.0  # "Top countries","Value" rows
+            return 0.0
         if kind == "total" or (len(keys) == 1 and _audience_kind(block.header[0]) == "total"):
-            return 1.5
+            return 1.5  # "Facebook followers" above a bare count (2024 layout): recognised, not loaded
         return 0.0
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
