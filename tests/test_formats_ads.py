@@ -50,7 +50,7 @@ def fixture(fixtures_dir: Path, name: str) -> Path:
 # --- real samples -------------------------------------------------------------------------------------
 def test_real_google_ads_campaign_report(realdata):
     res, df = parse(realdata / GOOGLE_REAL)
-    assert res.formats == ["google_ads.report"]
+    assert res.formats == ["ads.google_ads"]
     assert res.tables == {"ads": 12}
     assert res.dropped[0]["rows"] == 5 and res.dropped[0]["reason"].startswith("totals rows")
     assert any("All time" in w for w in res.warnings) and df["period_start"].isna().all()
@@ -70,7 +70,7 @@ def test_real_google_ads_campaign_report(realdata):
 
 def test_real_meta_ads_2017_layout(realdata):
     res, df = parse(realdata / META_REAL)
-    assert res.formats == ["meta_ads.export"] and res.tables == {"ads": 535}
+    assert res.formats == ["ads.meta_ads"] and res.tables == {"ads": 535}
     assert (df["platform"] == "meta_ads").all() and (df["level"] == "campaign").all()
     assert (df["currency"] == "USD").all()
     assert (df["period_start"] == pd.Timestamp("2017-04-19")).all()
@@ -89,7 +89,7 @@ def test_real_meta_ads_2017_layout(realdata):
 # --- Google Ads fixtures ------------------------------------------------------------------------------
 def test_google_ads_french_semicolon_report(fixtures_dir):
     res, df = parse(fixture(fixtures_dir, "Rapport_campagnes_fr.csv"))
-    assert res.formats == ["google_ads.report"] and len(df) == 3
+    assert res.formats == ["ads.google_ads"] and len(df) == 3
     assert res.dropped[0]["rows"] == 2  # "Total : campagnes", "Total : compte"
     search = row(df, campaign="Printemps – Recherche")
     assert (search["spend"], search["impressions"], search["clicks"]) == (1234.56, 12345, 1234)  # "1 234,56"
@@ -103,7 +103,7 @@ def test_google_ads_french_semicolon_report(fixtures_dir):
 def test_google_ads_utf16_tab_ad_group_report_by_day(fixtures_dir):
     assert fixture(fixtures_dir, "Ad_group_report_excel.csv").read_bytes()[:2] == b"\xff\xfe"
     res, df = parse(fixture(fixtures_dir, "Ad_group_report_excel.csv"))
-    assert res.formats == ["google_ads.report"] and len(df) == 3 and res.dropped[0]["rows"] == 2
+    assert res.formats == ["ads.google_ads"] and len(df) == 3 and res.dropped[0]["rows"] == 2
     assert (df["level"] == "adset").all()
     brand = df[df["adset_id"] == "145678901234"]
     assert brand["period_start"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-02")]
@@ -160,7 +160,7 @@ def test_google_objectives():
 # --- Meta Ads Manager fixtures ------------------------------------------------------------------------
 def test_meta_current_layout(fixtures_dir):
     res, df = parse(fixture(fixtures_dir, "Meta_ads_current.csv"))
-    assert res.formats == ["meta_ads.export"] and len(df) == 4
+    assert res.formats == ["ads.meta_ads"] and len(df) == 4
     assert (df["level"] == "ad").all() and (df["currency"] == "EUR").all()
     # Same ad name in two ad sets: two ids, two rows, each with its own result type.
     carousel = df[df["ad"] == "Carrousel A"]

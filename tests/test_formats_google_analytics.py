@@ -63,7 +63,7 @@ REAL = {  # file → (table, rows)
 def test_real_ga4_files_are_recognised(realdata, name):
     res, tables = parse(realdata / GA / name)
     table, rows = REAL[name]
-    assert res.formats == ["ga4.report"]
+    assert res.formats == ["google_analytics.ga4"]
     assert res.tables == {table: rows}
     df = tables[table]
     assert (df["platform"] == "ga4").all()
@@ -119,7 +119,7 @@ def test_real_landing_and_pages_values(realdata):
 # --- GA4 fixtures -------------------------------------------------------------------------------------
 def test_stacked_overview_sections(fixtures_dir):
     res, t = parse(fixtures_dir / "exports" / GA / "Acquisition_overview.csv")
-    assert res.formats == ["ga4.report", "google_analytics.unused_section"]
+    assert res.formats == ["google_analytics.ga4", "google_analytics.unused_section"]
     # Cohort and event sections are recognised and skipped with a warning, not an error.
     assert sum("has no canonical table and is skipped" in w for w in res.warnings) == 2
     assert res.dropped == [{"rows": 1, "reason": 'totals row ("Grand total")', "file": "Acquisition_overview.csv"}]
@@ -137,7 +137,7 @@ def test_stacked_overview_sections(fixtures_dir):
 
 def test_german_traffic_acquisition(fixtures_dir):
     res, t = parse(fixtures_dir / "exports" / GA / "Traffic_acquisition_de.csv")
-    assert res.formats == ["ga4.report"]
+    assert res.formats == ["google_analytics.ga4"]
     df = t["web_traffic"]
     direct = row(df, value="Direct")
     assert direct["dimension"] == "channel_group"
@@ -206,7 +206,7 @@ def test_empty_sections_give_no_rows(tmp_path):
     p = tmp_path / "empty.csv"
     p.write_text(PREAMBLE + "Nth day,Active users\n\n# Start date: 20250101\n# End date: 20250102\nDate,Sessions\n")
     res, t = parse_file(p, "empty.csv", None)
-    assert res.status == "ok" and res.formats == ["ga4.report"] and t == {}
+    assert res.status == "ok" and res.formats == ["google_analytics.ga4"] and t == {}
 
 
 def test_xlsx_download_with_preamble_rows(tmp_path):
@@ -270,7 +270,7 @@ def test_not_mistaken_for_other_platforms():
     for text in ("Date,Views,Watch time (hours)\n2025-01-01,10,1.5\n", "Date,Page views,Unique visitors\n2025-01-01,3,2\n"):
         block = blocks_from_bytes(text.encode(), "x.csv")[0]
         fmt, _ = best_format(block)
-        assert fmt is None or not fmt.id.startswith(("ga4", "ua", "google_analytics"))
+        assert fmt is None or not fmt.id.startswith("google_analytics.")
 
 
 def test_nth_day_without_start_date_is_a_data_error(tmp_path):
@@ -283,7 +283,7 @@ def test_nth_day_without_start_date_is_a_data_error(tmp_path):
 # --- Universal Analytics ------------------------------------------------------------------------------
 def test_ua_channels_with_totals_row_and_day_index(fixtures_dir):
     res, t = parse(fixtures_dir / "exports" / GA / "UA_channels_en.csv")
-    assert res.formats == ["ua.report"]
+    assert res.formats == ["google_analytics.ua"]
     assert [d["reason"] for d in res.dropped] == ["totals row (empty dimension cell)"] * 2
     df = t["web_traffic"]
     assert (df["platform"] == "ua").all()
@@ -312,7 +312,7 @@ def test_ua_dutch_localisation(fixtures_dir):
 
 def test_ua_tab_delimited_landing_pages(fixtures_dir):
     res, t = parse(fixtures_dir / "exports" / GA / "UA_landing_pages_tab.tsv")
-    assert res.formats == ["ua.report"] and res.tables == {"web_pages": 2, "web_traffic": 3}
+    assert res.formats == ["google_analytics.ua"] and res.tables == {"web_pages": 2, "web_traffic": 3}
     shop = row(t["web_pages"], page="/shop/gift-box")
     assert (shop["page_kind"], shop["sessions"], shop["new_users"], shop["key_events"]) == ("landing", 321, 161, 7)
     assert shop["engagement_time_s"] == 4 * 60 + 1

@@ -185,7 +185,7 @@ def google_objective(campaign_type: str | None, bidding: str | None) -> str | No
 
 @register
 class GoogleAdsReport(Format):
-    id = "google_ads.report"
+    id = "ads.google_ads"
     label = "Google Ads UI report download (campaigns, ad groups, ads, keywords, search terms; CSV or CSV (Excel))"
     platform = "google_ads"
     tables = ("ads",)
@@ -364,7 +364,7 @@ def _spend_column(block: Block) -> tuple[int, str | None] | None:
 
 @register
 class MetaAdsExport(Format):
-    id = "meta_ads.export"
+    id = "ads.meta_ads"
     label = "Meta Ads Manager export (current, 2017 Title Case, French and Italian layouts)"
     platform = "meta_ads"
     tables = ("ads",)

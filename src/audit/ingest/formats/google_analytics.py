@@ -350,7 +350,7 @@ def _account(ctx: ParseContext, block: Block, platform: str) -> str:
 
 @register
 class GA4Report(_GoogleAnalytics):
-    id = "ga4.report"
+    id = "google_analytics.ga4"
     label = "Google Analytics 4 report download (acquisition, landing page, pages and screens, dates; CSV/xlsx)"
     platform = "ga4"
     tables = ("web_traffic", "web_pages")
@@ -359,7 +359,7 @@ class GA4Report(_GoogleAnalytics):
 
 @register
 class UniversalAnalyticsReport(_GoogleAnalytics):
-    id = "ua.report"
+    id = "google_analytics.ua"
     label = "Universal Analytics report export (channels, source/medium, landing pages, pages, Day Index)"
     platform = "ua"
     tables = ("web_traffic", "web_pages")
