@@ -187,6 +187,16 @@ def test_date_first_then_channel(tmp_path):
     assert social["sessions"].tolist() == [5, 6]
 
 
+def test_unknown_secondary_dimension_keeps_rows_apart(tmp_path):
+    p = tmp_path / "by_browser.csv"
+    p.write_text(PREAMBLE + "Session source / medium,Browser,Sessions,Event count\n"
+                 "google / cpc,Chrome,10,40\ngoogle / cpc,Safari,10,40\n")
+    _, t = parse(p)
+    df = t["web_traffic"]
+    assert df["dimension"].tolist() == ["source_medium+browser"] * 2
+    assert df["value"].tolist() == ["google / cpc | Chrome", "google / cpc | Safari"]
+
+
 def test_pages_with_title_and_date_columns(tmp_path):
     p = tmp_path / "pages.csv"
     p.write_text(PREAMBLE + "Page path and screen class,Date,Views,Active users\n"

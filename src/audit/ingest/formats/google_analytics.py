@@ -214,7 +214,7 @@ class _GoogleAnalytics(Format):
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
-        dims = _dimension_columns(block.keys, list(df.columns))
+        dims = _dimension_columns(block.keys, df)
         if not dims:
             raise DataError(f"the first column {block.header[0]!r} is not a Google Analytics dimension this "
                             "toolkit reads", ctx.source, block.header_row, block.header[0])
@@ -266,16 +266,24 @@ class _GoogleAnalytics(Format):
         return {"web_traffic": ctx.finish(out, self.flavour, account)}
 
 
-def _dimension_columns(keys: list[str], columns: list[str]) -> list[tuple[str, str, str]]:
-    """(kind, dimension, column) of the report's leading dimension columns (the first, and a
-    secondary dimension when the second column is one)."""
+def _dimension_columns(keys: list[str], frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(kind, dimension, column) of the report's leading dimension columns: the first, and a secondary
+    dimension when the second column is one. An unknown secondary dimension (text, not a metric) is
+    kept under its own name, so that its rows stay apart instead of looking like repeats."""
     out = []
-    for key, col in list(zip(keys, columns))[:2]:
+    for i, (key, col) in enumerate(list(zip(keys, frame.columns))[:2]):
         kind, dim = classify(key)
+        if kind is None and i == 1 and key not in METRIC_KEYS and _is_text(frame[col]):
+            kind, dim = "other", re.sub(r"\W+", "_", key).strip("_")
         if kind is None or key in METRIC_KEYS:
             break
         out.append((kind, dim, col))
     return out
+
+
+def _is_text(s: pd.Series) -> bool:
+    filled = s[~V.blank(s)]
+    return len(filled) > 0 and V.to_number(filled).isna().mean() > 0.5
 
 
 def _drop_totals(df: pd.DataFrame, first: str, ctx: ParseContext) -> pd.DataFrame:
