@@ -367,7 +367,15 @@ def _is_blank(row: list[str]) -> bool:
 
 
 def _is_comment(row: list[str]) -> bool:
-    return bool(row) and row[0].lstrip().startswith("#")
+    # '#' opens a comment line (GA4), except in a header whose first column is a '#' row number (Meltwater).
+    if not row or not row[0].lstrip().startswith("#"):
+        return False
+    return not (row[0].strip() == "#" and sum(1 for c in row if c.strip()) >= 3)
+
+
+def _is_meta(cells: list[str]) -> bool:
+    """A 'Key:,value' report-metadata line (Brandwatch, other listening tools): never a header."""
+    return 0 < len(cells) <= 2 and cells[0].rstrip().endswith(":")
 
 
 def _numeric(cell: str) -> bool:
@@ -411,7 +419,7 @@ def _section_block(pre, sec, source, index, **kw):
     pre = list(pre)
     for j, (row, n) in enumerate(sec):
         cells = [c for c in row if c.strip()]
-        if len(cells) >= 2 and sum(not _numeric(c) for c in cells) >= max(2, 0.6 * len(cells)):
+        if len(cells) >= 2 and not _is_meta(cells) and sum(not _numeric(c) for c in cells) >= max(2, 0.6 * len(cells)):
             header = _trim_header(row)
             data = sec[j + 1:]
             return Block(source=source, header=header, preamble=pre, header_row=n,
@@ -437,12 +445,24 @@ def _merge_title_sections(blocks: list[Block]) -> list[Block]:
     """A title-only section (e.g. MBS 'Top countries') becomes the preamble of the next block."""
     out: list[Block] = []
     carry: list[str] = []
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if not b.rows and len(b.header) <= 1:
             carry.extend(b.preamble + b.header)
+            continue
+        if i + 1 < len(blocks) and _meta_lines(b):  # report metadata above the table (Brandwatch)
+            carry.extend(b.preamble + _meta_lines(b))
             continue
         if carry:
             b.preamble = carry + b.preamble
             carry = []
         out.append(b)
     return out
+
+
+def _meta_lines(b: Block) -> list[str]:
+    """'Key: value' lines when every row of the block is report metadata (under a title), else []."""
+    head = [c for c in b.header if c.strip()]
+    rows = [r for r in ([c.strip() for c in r if c.strip()] for r in b.rows or []) if r]
+    if not rows or not all(_is_meta(r) for r in rows) or not (_is_meta(head) or len(head) <= 1):
+        return []
+    return [" ".join(r) for r in [head, *rows] if r]
