@@ -1,0 +1,382 @@
+"""Social listening: one row per mention, from Brand24, Meltwater and Brandwatch exports, or from
+any tool's export whose columns are mapped in audit.yml (`listening.generic`).
+
+No real listening export was available (export-formats.md §8), so one alias table (English and
+French headers) serves every tool, and what is not known is tolerated:
+- Brand24: `Date` and `Hour` in separate columns, `Influencer Score` 1-10, `Sentiment` as words or
+  -1/0/1, `Category` (news, blogs, web, videos, twitter...), text cut to ~250 characters;
+- Meltwater: UTF-16 tab-delimited, a `#` row-number column, `Hit Sentence`, `Influencer` (the
+  author's name), `Input Name` (the search), `Date` like `15-Mar-2024 02:32PM`;
+- Brandwatch: report metadata lines above the header, `Full Text`, `Impact` 0-100, `Page Type`.
+
+Which account a mention is about, per row: the tool's project/search column mapped through the
+names, handles and keywords of audit.yml; else the account audit.yml `sources` gives the file (an
+explicit statement beats a guess); else the brand's or a competitor's keyword found in the text
+or title (the one named first wins); else the brand, with a warning.
+Platform: the tool's source category normalised to one of PLATFORMS, from the link's host when the
+category does not say which network ("videos", "other socials") or is missing.
+
+Large files arrive in chunks (Block.frame(chunksize=...)): the row-local work (text cleaning,
+platform, account, ids) runs per chunk on the columns needed only; dates and numbers are parsed
+once over the whole file, because the day/month order and the decimal mark are decided from all
+rows, not chunk by chunk.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import ClassVar, Iterator
+
+import pandas as pd
+
+from ...errors import DataError
+from .. import values as V
+from ..registry import Format, ParseContext, header_score, register, text
+from ..sniff import Block, dedupe
+
+CHUNK_ROWS = 50_000
+PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "linkedin", "news", "blogs", "forums", "web",
+             "reviews", "podcasts", "other")
+
+# canonical name → headers as tools write them (the canonical name first: a file in our own layout
+# needs no mapping). `published_at` may hold the date only, with the time in `time`.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "mention_id": ("mention_id", "Mention ID", "Mention Id", "ID", "Id", "Resource Id", "Document ID", "Tweet Id",
+                   "Identifiant", "Identifiant de la mention"),
+    "published_at": ("published_at", "Date", "Published", "Published at", "Publication date", "Date published",
+                     "Date de publication", "Publié le", "Created at", "Created", "Posted", "Added"),
+    "time": ("time", "Hour", "Time", "Heure", "Published time"),
+    "title": ("title", "Title", "Headline", "Titre", "Subject"),
+    "text": ("text", "Content", "Contenu", "Full Text", "Hit Sentence", "Snippet", "Mention", "Text", "Texte",
+             "Opening Text", "Extrait", "Message"),
+    "url": ("url", "URL", "Link", "Lien", "Source URL", "Article URL", "Permalink"),
+    "source": ("source", "Host", "Domain", "Domaine", "Hôte", "Site", "Source name", "Outlet", "Média", "Media",
+               "Source"),
+    "platform": ("platform", "Category", "Catégorie", "Page Type", "Source Type", "Media Type", "Type de source",
+                 "Type de média", "Content Source", "Network", "Réseau", "Réseau social", "Channel", "Canal",
+                 "Plateforme"),
+    "author": ("author", "Author", "Auteur", "Influencer", "Author Name", "Full Name", "Twitter Screen Name",
+               "Screen Name", "Username", "Nom d'utilisateur", "User"),
+    "author_followers": ("author_followers", "Followers", "Author Followers", "Twitter Followers", "Abonnés",
+                         "Followers count", "Subscribers"),
+    "influence": ("influence", "Influencer Score", "Influence Score", "Score d'influence", "Impact", "Influence",
+                  "Twitter Authority"),
+    "reach": ("reach", "Reach", "Visits", "Portée", "Visites", "Audience", "Potential Reach", "Estimated Reach",
+              "Audience potentielle"),
+    "engagement": ("engagement", "Engagement", "Engagements", "Interactions", "Total Engagement"),
+    "likes": ("likes", "Likes", "J'aime", "Reactions", "Réactions", "Favorites"),
+    "comments": ("comments", "Comments", "Commentaires", "Replies", "Réponses"),
+    "shares": ("shares", "Shares", "Partages", "Retweets", "Reposts"),
+    "sentiment": ("sentiment", "Sentiment", "Tonalité", "Tone", "Polarity"),
+    "language": ("language", "Language", "Langue", "Lang"),
+    "country": ("country", "Country", "Pays", "Country Code"),
+    "project": ("project", "Project", "Projet", "Project name", "Nom du projet", "Input Name", "Query Name",
+                "Search name", "Search", "Recherche", "Query", "Requête", "Keyword", "Mot-clé", "Keywords",
+                "Mots-clés", "Brand", "Marque", "account"),
+}
+TEXT_FIELDS = ("title", "text", "url", "author", "language", "country")
+NUMBER_FIELDS = ("author_followers", "influence", "reach", "engagement", "likes", "comments", "shares")
+
+_CATEGORY = {  # source category as exported (casefolded) → platform; None: the category names no network
+    **{k: "x" for k in ("x", "twitter", "x (twitter)", "twitter/x", "x/twitter", "tweet", "tweets")},
+    **{k: k for k in ("facebook", "instagram", "tiktok", "youtube", "linkedin")},
+    "fb": "facebook", "ig": "instagram", "tik tok": "tiktok",
+    **{k: "news" for k in ("news", "online news", "print", "press", "presse", "actualités", "actualites",
+                           "broadcast", "tv", "radio", "médias", "medias", "articles", "news sites")},
+    **{k: "blogs" for k in ("blog", "blogs", "tumblr")},
+    **{k: "forums" for k in ("forum", "forums", "reddit", "discussion", "discussions", "message boards")},
+    **{k: "web" for k in ("web", "website", "websites", "site web", "sites web", "other web", "internet")},
+    **{k: "reviews" for k in ("review", "reviews", "avis", "review sites")},
+    **{k: "podcasts" for k in ("podcast", "podcasts")},
+    **{k: None for k in ("video", "videos", "vidéo", "vidéos", "social", "socials", "social media",
+                         "social networks", "other socials", "other social", "other social media",
+                         "réseaux sociaux", "autres réseaux sociaux", "autres réseaux")},
+    **{k: "other" for k in ("other", "others", "autre", "autres", "pinterest", "twitch", "threads", "bluesky",
+                            "mastodon", "vk", "weibo", "qq", "snapchat", "telegram", "discord")},
+}
+_HOSTS = {  # host (or a parent domain of it) → platform
+    "twitter.com": "x", "x.com": "x", "t.co": "x", "facebook.com": "facebook", "fb.com": "facebook",
+    "fb.watch": "facebook", "instagram.com": "instagram", "tiktok.com": "tiktok", "youtube.com": "youtube",
+    "youtu.be": "youtube", "linkedin.com": "linkedin", "lnkd.in": "linkedin", "reddit.com": "forums",
+    "quora.com": "forums", "medium.com": "blogs", "substack.com": "blogs", "podcasts.apple.com": "podcasts",
+    "podcasts.google.com": "podcasts", "g.page": "reviews",
+}
+_HOST_LABELS = {  # a label of the host, whatever the country domain (tripadvisor.fr, trustpilot.de)
+    "tripadvisor": "reviews", "trustpilot": "reviews", "yelp": "reviews", "avis-verifies": "reviews",
+    "blogspot": "blogs", "wordpress": "blogs", "tumblr": "blogs", "over-blog": "blogs", "hautetfort": "blogs",
+    "jeuxvideo": "forums", "doctissimo": "forums", "facebook": "facebook", "instagram": "instagram",
+    "youtube": "youtube", "tiktok": "tiktok", "linkedin": "linkedin", "twitter": "x", "reddit": "forums",
+    "pinterest": "other", "threads": "other", "bsky": "other",
+}
+_SENTIMENT = {
+    **{k: "positive" for k in ("positive", "positif", "positifs", "positivo", "pos", "+", "very positive")},
+    **{k: "negative" for k in ("negative", "négatif", "negatif", "négative", "negativo", "neg", "very negative")},
+    **{k: "neutral" for k in ("neutral", "neutre", "neutro", "neu")},
+}
+_HOST_RE = r"^\s*(?:[a-zA-Z][\w+.-]*://)?(?:www\d?\.|m\.|mobile\.|amp\.)?([^/\s:?#@]+)"
+
+
+def _platform_of(category: str | None, host: str | None) -> str:
+    key = (category or "").strip().casefold()
+    named = _CATEGORY.get(key, "?")
+    if named not in (None, "?"):
+        return named
+    found = _host_platform(host)
+    if found:
+        return found
+    if named is None:  # "videos", "other socials": a network we cannot name
+        return "other"
+    return "web" if host else "other"
+
+
+def _host_platform(host: str | None) -> str | None:
+    if not host:
+        return None
+    parts = host.casefold().strip(".").split(".")
+    for i in range(len(parts) - 1):
+        hit = _HOSTS.get(".".join(parts[i:]))
+        if hit:
+            return hit
+    for label in parts[:-1]:
+        if label in _HOST_LABELS:
+            return _HOST_LABELS[label]
+    return None
+
+
+def _sentiment(value: str) -> str | None:
+    v = value.strip().casefold()
+    if v in _SENTIMENT:
+        return _SENTIMENT[v]
+    try:  # numeric scores: -1/0/1, or any signed scale
+        x = float(v.replace(",", "."))
+    except ValueError:
+        return None
+    if x != x:  # NaN
+        return None
+    return "positive" if x > 0 else "negative" if x < 0 else "neutral"
+
+
+def _map_uniques(series: pd.Series, fn) -> pd.Series:
+    """Apply a Python function once per distinct value (categories, hosts, sentiments repeat a lot)."""
+    uniq = series.dropna().unique()
+    table = {u: fn(u) for u in uniq}
+    return series.map(table).astype("str")
+
+
+class _Accounts:
+    """Which account (brand or competitor) a mention is about, from audit.yml names and keywords."""
+
+    def __init__(self, ctx: ParseContext):
+        self.ctx = ctx
+        cfg = ctx.config
+        self.default = ctx.account(platform="listening")
+        self.explicit = ctx.override.account if ctx.override and ctx.override.account else None
+        self.word: dict[str, str] = {}  # casefolded name/keyword/handle → account name
+        if cfg is not None:
+            for acc in cfg.accounts:
+                handles = [h for hs in acc.accounts.values() for h in hs]
+                for w in (acc.name, *acc.keywords, *handles):
+                    w = V.norm_header(w).lstrip("@")
+                    if len(w) >= 2:
+                        self.word.setdefault(w, acc.name)
+        words = "|".join(re.escape(w) for w in sorted(self.word, key=len, reverse=True))  # longest first
+        # Vectorised search (pyarrow's RE2 has no look-arounds) and a Python one for project names.
+        self.pattern = rf"(?:^|[^\w])({words})(?:[^\w]|$)" if words else None
+        self.finder = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
+        self._projects: dict[str, str | None] = {}
+
+    def first_named(self, series: pd.Series) -> pd.Series:
+        """The account whose keyword appears first in each text (NA when none does)."""
+        if self.pattern is None:
+            return pd.Series(pd.NA, index=series.index, dtype="str")
+        found = series.str.lower().str.extract(self.pattern, expand=False)
+        return found.map(self.word).astype("str")
+
+    def project(self, value: str) -> str | None:
+        if value not in self._projects:
+            cfg = self.ctx.config
+            hit = cfg.account_for(value, "listening") if cfg is not None else None
+            if hit is None and self.finder is not None:
+                named = {self.word[m] for m in self.finder.findall(V.norm_header(value))}
+                hit = named.pop() if len(named) == 1 else None
+            if hit is None:
+                self.ctx.warn(f"project/search {value!r} names neither the brand nor a competitor of audit.yml "
+                              "(names, handles, keywords); its mentions are assigned as if it were absent")
+            self._projects[value] = hit
+        return self._projects[value]
+
+    def assign(self, project: pd.Series | None, texts: list[pd.Series]) -> pd.Series:
+        out = pd.Series(pd.NA, index=texts[0].index, dtype="str")
+        if project is not None:
+            out = _map_uniques(project, self.project)
+        if self.explicit:
+            return out.fillna(self.explicit)
+        for t in texts:
+            todo = out.isna() & t.notna()
+            if todo.any():
+                out[todo] = self.first_named(t[todo])
+        return out
+
+
+def _chunks(block: Block) -> Iterator[pd.DataFrame]:
+    if block.rows is not None:
+        yield block.frame()
+    else:
+        yield from block.frame(chunksize=CHUNK_ROWS)
+
+
+def _mention_ids(ids: pd.Series | None, url: pd.Series, when: pd.Series, body: pd.Series) -> pd.Series:
+    """The tool's id where it gives one, else a stable hash of link, date and text (the same mention
+    exported twice gets the same id, so overlapping exports de-duplicate)."""
+    out = pd.Series(pd.NA, index=url.index, dtype="str") if ids is None else ids
+    todo = out.isna()
+    if todo.any():
+        parts = zip(url[todo].fillna("").tolist(), when[todo].fillna("").tolist(), body[todo].fillna("").tolist())
+        out[todo] = [hashlib.blake2b(f"{u}\x1f{d}\x1f{t}".encode(), digest_size=8).hexdigest() for u, d, t in parts]
+    return out
+
+
+class Mentions(Format):
+    """The parsing shared by every listening format; subclasses only differ in how they recognise a file."""
+
+    platform = "listening"
+    tables = ("mentions",)
+    date_formats: ClassVar[tuple[str, ...]] = ()
+
+    def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
+        cols = ctx.columns(pd.DataFrame(columns=dedupe(block.header)), ALIASES)
+        if "published_at" not in cols:
+            raise DataError("no publication date column; map `published_at` in audit.yml `sources[].columns`",
+                            block.source)
+        if not {"text", "title", "url"} & set(cols):
+            raise DataError("no text, title or link column; map `text` in audit.yml `sources[].columns`",
+                            block.source)
+        accounts = _Accounts(ctx)
+        done, raw = [], []
+        for chunk in _chunks(block):
+            d, r = self._row_local(chunk, cols, accounts)
+            done.append(d)
+            raw.append(r)
+        done, raw = pd.concat(done), pd.concat(raw)
+        return {"mentions": self._typed(done, raw, cols, ctx, accounts)}
+
+    def _row_local(self, chunk: pd.DataFrame, cols: dict[str, str], accounts: _Accounts):
+        """What one row decides on its own: cleaned texts, platform, source, account, id."""
+        out = pd.DataFrame(index=chunk.index)
+        for f in TEXT_FIELDS:
+            out[f] = text(chunk, cols.get(f))
+        source = text(chunk, cols.get("source"))
+        # Some tools put the link in `Source`: then it is the URL, and the host is the source.
+        looks_url = source.str.match(r"^\s*(?:https?://|www\.)", na=False)
+        out["url"] = out["url"].fillna(source.where(looks_url))
+        host = out["url"].str.extract(_HOST_RE, expand=False).str.lower()
+        source_host = source.where(looks_url).str.extract(_HOST_RE, expand=False).str.lower()
+        out["source"] = source.where(~looks_url, source_host).fillna(host)
+        category = text(chunk, cols.get("platform"))
+        if "platform" not in cols and "source" in cols:
+            category = source.where(~looks_url)  # an outlet name such as "Twitter" still names the network
+        key = category.fillna("") + "\x1f" + host.fillna(source_host).fillna("")
+        out["platform"] = _map_uniques(key, lambda k: _platform_of(*k.split("\x1f")))
+        out["source"] = out["source"].fillna(category)
+        project = text(chunk, cols["project"]) if "project" in cols else None
+        out["account"] = accounts.assign(project, [out["title"], out["text"]])  # in reading order
+        if "sentiment" in cols:
+            out["sentiment"] = _map_uniques(text(chunk, cols["sentiment"]), _sentiment)
+        when = chunk[cols["published_at"]].str.strip()
+        if "time" in cols and cols["time"] != cols["published_at"]:
+            t = chunk[cols["time"]].str.strip()
+            when = when.str.replace(r"[ T]00:00(?::00)?$", "", regex=True)  # an Excel date cell at midnight
+            add = ~V.blank(t) & ~when.str.contains(":", regex=False)  # Meltwater repeats the time in Date
+            when = when.where(~add, when + " " + t)
+        ids = None
+        if "mention_id" in cols:
+            ids = V.clean_id(chunk[cols["mention_id"]])
+            ids = ids.where(~V.scientific_ids(ids.fillna("")))  # ids Excel destroyed: hashed instead
+        out["mention_id"] = _mention_ids(ids, out["url"], when, out["text"].fillna(out["title"]))
+        raw = pd.DataFrame({cols[f]: chunk[cols[f]] for f in NUMBER_FIELDS if f in cols}, index=chunk.index)
+        raw[cols["published_at"]] = when
+        return out, raw
+
+    def _typed(self, done: pd.DataFrame, raw: pd.DataFrame, cols: dict[str, str], ctx: ParseContext,
+               accounts: _Accounts) -> pd.DataFrame:
+        """What needs every row: dates (day/month order) and numbers (decimal mark)."""
+        date_col = cols["published_at"]
+        undated = V.blank(raw[date_col])
+        if undated.any():
+            ctx.drop(int(undated.sum()), "mention without a publication date")
+            done, raw = done[~undated], raw[~undated]
+        done["published_at"] = ctx.dates(raw, date_col, formats=self.date_formats)
+        for f in NUMBER_FIELDS:
+            if f in cols:
+                done[f] = ctx.numbers(raw, cols[f])
+        if "engagement" not in cols:
+            # No engagement total given: likes + comments + shares, empty only when all three are.
+            parts = [done[f] for f in ("likes", "comments", "shares") if f in done]
+            if parts:
+                done["engagement"] = pd.concat(parts, axis=1).sum(axis=1, min_count=1)
+        unassigned = int(done["account"].isna().sum())
+        if unassigned and ctx.config is not None:
+            ctx.warn(f"{unassigned} mention(s) name neither the brand nor a competitor (no project, no keyword "
+                     f"of audit.yml in the text); counted as {accounts.default!r}")
+        account = done["account"].fillna(accounts.default)
+        platform = done["platform"]
+        out = done.drop(columns=["account", "platform", "likes", "comments", "shares"], errors="ignore")
+        return ctx.finish(out, platform, account)
+
+
+@register
+class Brand24(Mentions):
+    id = "listening.brand24"
+    label = "Brand24-style mentions export (Date and Hour columns, Content, Category, Influencer Score; EN/FR)"
+
+    def match(self, block: Block) -> float:
+        return header_score(block, required=[{"Content", "Contenu", "Text", "Texte"}, {"Date", "Date de publication"},
+                                       {"URL", "Link", "Lien", "Source"},
+                                       {"Sentiment", "Influencer Score", "Score d'influence", "Category",
+                                        "Catégorie", "Host", "Domain", "Domaine", "Hôte"}],
+                      optional=("Hour", "Heure", "Title", "Titre", "Host", "Domain", "Category", "Catégorie",
+                                "Author", "Auteur", "Influencer Score", "Score d'influence", "Sentiment", "Reach",
+                                "Visits", "Portée", "Likes", "J'aime", "Comments", "Commentaires", "Shares",
+                                "Partages", "Country", "Pays", "Language", "Langue"),
+                      forbidden=("Hit Sentence", "Full Text", "Post ID", "Tweet permalink", "Impressions"))
+
+
+@register
+class Meltwater(Mentions):
+    id = "listening.meltwater"
+    label = "Meltwater mentions export (UTF-16 tab-separated; Hit Sentence, Influencer, Input Name)"
+    date_formats = ("%d-%b-%Y %I:%M%p", "%d-%b-%Y %I:%M %p", "%d-%b-%Y %H:%M", "%d-%b-%Y")
+
+    def match(self, block: Block) -> float:
+        return header_score(block, required=[{"Hit Sentence", "Opening Text"}, "Date", {"URL", "Headline"}],
+                      optional=("#", "Headline", "Opening Text", "Hit Sentence", "Source", "Influencer", "Country",
+                                "Subregion", "Language", "Reach", "Desktop Reach", "Mobile Reach", "Engagement",
+                                "AVE", "Sentiment", "Key Phrases", "Input Name", "Keywords", "Tweet Id",
+                                "Twitter Screen Name", "Twitter Followers", "Alternate Date Format", "Time",
+                                "Document Tags"))
+
+
+@register
+class Brandwatch(Mentions):
+    id = "listening.brandwatch"
+    label = "Brandwatch mentions export (report metadata above the header; Full Text, Impact, Page Type)"
+
+    def match(self, block: Block) -> float:
+        return header_score(block, required=["Full Text", {"Date", "Added"},
+                                       {"Impact", "Page Type", "Account Type", "Query Name", "Query Id", "Domain"}],
+                      optional=("Query Id", "Query Name", "Added", "Author", "Account Type", "Avatar URL",
+                                "Categories", "Title", "Url", "Domain", "Page Type", "Sentiment", "Impact", "Reach",
+                                "Country", "Language", "Full Name", "Resource Id", "Snippet"))
+
+
+@register
+class GenericMentions(Mentions):
+    id = "listening.generic"
+    label = ("Mentions in the toolkit's own layout (published_at, text, ...), or any listening tool's export "
+             "mapped with audit.yml `sources[].columns`")
+
+    def match(self, block: Block) -> float:
+        # Only our own column names are recognised by content; other layouts need audit.yml `format`.
+        return header_score(block, required=["published_at", {"text", "title"}],
+                      optional=tuple(k for k in ALIASES if k not in ("published_at", "text")),
+                      forbidden=("review_id", "rating", "message_id", "received_at", "response_id", "post_id"))
