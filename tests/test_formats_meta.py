@@ -75,6 +75,19 @@ def test_real_facebook_content_overlapping_window(realdata):
     assert t["posts"]["views"].isna().all() and any("Views" in w for w in res.warnings)
 
 
+def test_real_overlapping_exports_keep_one_complete_row(realdata):
+    from audit.ingest.pipeline import deduplicate
+    _, jan = parse(realdata / MBS / f"{LEON}Jan-14-2025_Apr-14-2025_1396269028466733.csv")
+    _, mar = parse(realdata / MBS / f"{LEON}Mar-18-2025_Apr-14-2025_553302954456165.csv")
+    both = pd.concat([mar["posts"], jan["posts"]], ignore_index=True)
+    kept = deduplicate("posts", both)
+    assert len(kept) == 261 and kept["post_id"].is_unique  # the 48 posts of March-April are in both
+    # both exports end on 14 April and agree on every total they share; only the longer one filled Views,
+    # only the shorter one has 3-second video views: the kept row has both, nothing is added up
+    p = kept[kept["post_id"] == "960221266197866"].iloc[0]
+    assert (p["reach"], p["views"], p["video_views"], p["engagements"]) == (37, 64, 0, 2)
+
+
 def test_real_instagram_content(realdata):
     res, t = parse(realdata / MBS / f"{LEON}Mar-18-2025_Apr-14-2025_1019826952924933.csv")
     assert res.formats == ["meta.ig_content"] and res.tables == {"posts": 78}

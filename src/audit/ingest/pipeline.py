@@ -211,6 +211,10 @@ def deduplicate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     key = schemas.KEYS.get(table)
     if table == "posts":
         order = df.sort_values(["exported_at", "source_file", "source_row"], na_position="first", kind="stable")
+        # exports of the same day are one snapshot: a metric one of them left empty is taken from another
+        tie = order.groupby(list(key) + ["exported_at"], dropna=False, sort=False)
+        if tie.ngroups < len(order):
+            order = tie.transform("last").assign(**{k: order[k] for k in [*key, "exported_at"]})[order.columns]
         return order.drop_duplicates(list(key), keep="last").sort_index()
     if key:
         has_key = df[list(key)].notna().all(axis=1)
