@@ -127,7 +127,7 @@ def test_match_pages(path, hit):
     assert bool(w.match_pages(pd.Series([path]), ["/shop*", "/panier*"]).iloc[0]) is hit
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["Organic Social", "Direct", "Referral", "organic social"]),
                           st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=15),
        st.randoms(use_true_random=False))

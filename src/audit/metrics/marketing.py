@@ -108,20 +108,13 @@ def ads_in_scope(ads: pd.DataFrame, account: str | None = None, period: Period |
     return df.drop_duplicates(subset=ident, keep="last")
 
 
-def _ratios(out: pd.DataFrame, df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Cost and rate columns, each a ratio of sums over rows where both parts are known."""
-    spec = {  # column: (numerator, denominator, scale)
-        "frequency": ("impressions", "reach", 1), "cpm": ("spend", "impressions", 1000),
-        "cpc": ("spend", "clicks", 1), "cost_per_link_click": ("spend", "link_clicks", 1),
-        "ctr": ("clicks", "impressions", 1), "link_ctr": ("link_clicks", "impressions", 1),
-        "cost_per_engagement": ("spend", "engagements", 1),
-    }
-    for col, (num, den, scale) in spec.items():
-        both = df[num].notna() & df[den].notna()
-        g = df.assign(_n=df[num].where(both), _d=df[den].where(both)).groupby(by, dropna=False, sort=False)
-        out[col] = _safe_div(g["_n"].sum(min_count=1).reindex(out.index),
-                             g["_d"].sum(min_count=1).reindex(out.index), scale)
-    return out
+# Cost and rate columns: (numerator, denominator, scale), each a ratio of sums over rows where both are known.
+RATIOS = {
+    "frequency": ("impressions", "reach", 1), "cpm": ("spend", "impressions", 1000),
+    "cpc": ("spend", "clicks", 1), "cost_per_link_click": ("spend", "link_clicks", 1),
+    "ctr": ("clicks", "impressions", 1), "link_ctr": ("link_clicks", "impressions", 1),
+    "cost_per_engagement": ("spend", "engagements", 1),
+}
 
 
 def ad_performance(ads: pd.DataFrame, by=("campaign",), account: str | None = None,
@@ -134,8 +127,9 @@ def ad_performance(ads: pd.DataFrame, by=("campaign",), account: str | None = No
     With `total`, a last row 'all' sums everything. Largest spend first."""
     keys = list(by)
     df = ads_in_scope(ads, account, period)
-    cols = keys + ["rows", *AD_SUMS, "frequency", "cpm", "cpc", "cost_per_link_click", "ctr", "link_ctr",
-                   "cost_per_engagement", "result_type", "results", "cost_per_result"]
+    cols = keys + [c for c in ("rows", *AD_SUMS, "frequency", "cpm", "cpc", "cost_per_link_click", "ctr",
+                               "link_ctr", "cost_per_engagement", "result_type", "results", "cost_per_result")
+                   if c not in keys]
     if df.empty:
         return pd.DataFrame(columns=cols)
     df = df.assign(**{k: df[k].astype("str").fillna("(not set)") for k in keys})
@@ -150,27 +144,32 @@ def ad_performance(ads: pd.DataFrame, by=("campaign",), account: str | None = No
 
 
 def _perf(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One groupby over a narrow frame: the sums, and the paired numerators/denominators of RATIOS."""
     by = keys or ["_all"]
-    df = df if keys else df.assign(_all="all")
-    g = df.groupby(by, dropna=False, sort=False)
-    out = g[list(AD_SUMS)].sum(min_count=1)
-    out.insert(0, "rows", g.size())
-    out = _ratios(out, df, by)
+    work = {k: df[k] for k in keys} if keys else {"_all": pd.Series("all", index=df.index)}
+    work |= {c: df[c] for c in AD_SUMS}
+    for name, (num, den, _) in RATIOS.items():
+        both = df[num].notna() & df[den].notna()
+        work[name + "__n"], work[name + "__d"] = df[num].where(both), df[den].where(both)
     # results are only added within one result type; cost per result over rows with both figures
     has = df["results"].notna()
     paid = has & df["spend"].notna()
-    r = df.assign(_type=df["result_type"].astype("str").fillna("(not set)").where(has),
-                  _res_paid=df["results"].where(paid), _spend_paid=df["spend"].where(paid))
-    gr = r.groupby(by, dropna=False, sort=False)
-    types = gr["_type"].nunique().reindex(out.index)
-    single = types.eq(1).to_numpy()
-    out["result_type"] = np.where(single, gr["_type"].first().reindex(out.index).to_numpy(dtype=object),
-                                  np.where(types.gt(1).to_numpy(), "mixed", None))
-    out["results"] = np.where(single, gr["results"].sum(min_count=1).reindex(out.index).to_numpy(dtype=float),
-                              np.nan)
-    out["cost_per_result"] = np.where(single, _safe_div(gr["_spend_paid"].sum(min_count=1).reindex(out.index),
-                                                        gr["_res_paid"].sum(min_count=1).reindex(out.index)),
-                                      np.nan)
+    work |= {"results": df["results"], "_res_paid": df["results"].where(paid),
+             "_spend_paid": df["spend"].where(paid),
+             "_type": df["result_type"].astype("str").fillna("(not set)").where(has)}
+    g = pd.DataFrame(work).groupby(by, dropna=False, sort=False)
+    sums = g[[c for c in work if c not in by and c != "_type"]].sum(min_count=1)
+    types = g["_type"].agg(["nunique", "first"])
+    out = sums[list(AD_SUMS)].copy()
+    out.insert(0, "rows", g.size())
+    for name, (_, _, scale) in RATIOS.items():
+        out[name] = _safe_div(sums[name + "__n"], sums[name + "__d"], scale)
+    single = types["nunique"].eq(1).to_numpy()
+    if "result_type" not in by:  # else the group key already names it
+        out["result_type"] = np.where(single, types["first"].to_numpy(dtype=object),
+                                      np.where(types["nunique"].gt(1).to_numpy(), "mixed", None))
+    out["results"] = np.where(single, sums["results"].to_numpy(dtype=float), np.nan)
+    out["cost_per_result"] = np.where(single, _safe_div(sums["_spend_paid"], sums["_res_paid"]), np.nan)
     out = out.reset_index(drop=not keys)
     return out.sort_values("spend", ascending=False, na_position="last", kind="stable")
 
