@@ -181,7 +181,7 @@ def _cell(v) -> str:
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return str(int(v))
     if hasattr(v, "isoformat"):
-        return v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+        return v.isoformat(sep=" ") if hasattr(v, "date") else v.isoformat()  # datetime / date or time
     return str(v)
 
 

@@ -74,6 +74,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
                 "Search name", "Search", "Recherche", "Query", "Requête", "Keyword", "Mot-clé", "Keywords",
                 "Mots-clés", "Brand", "Marque", "account"),
 }
+_PROJECT_KEYS = {V.norm_header(k) for k in ("Project", "Projet", "Query Name", "Query", "Search", "Search name",
+                                              "Recherche", "Requête", "Topic")}
 TEXT_FIELDS = ("title", "text", "url", "author", "language", "country")
 NUMBER_FIELDS = ("author_followers", "influence", "reach", "engagement", "likes", "comments", "shares")
 
@@ -166,8 +168,9 @@ def _map_uniques(series: pd.Series, fn) -> pd.Series:
 class _Accounts:
     """Which account (brand or competitor) a mention is about, from audit.yml names and keywords."""
 
-    def __init__(self, ctx: ParseContext):
+    def __init__(self, ctx: ParseContext, preamble: list[str] = ()):
         self.ctx = ctx
+        self.preamble = list(preamble)
         cfg = ctx.config
         self.default = ctx.account(platform="listening")
         self.explicit = ctx.override.account if ctx.override and ctx.override.account else None
@@ -191,6 +194,14 @@ class _Accounts:
             return pd.Series(pd.NA, index=series.index, dtype="str")
         found = series.str.lower().str.extract(self.pattern, expand=False)
         return found.map(self.word).astype("str")
+
+    def file_project(self, index: pd.Index) -> pd.Series | None:
+        """The project named in the report metadata above the header ('Query Name: ...'), for every row."""
+        for line in self.preamble:
+            key, sep, value = line.partition(":")
+            if sep and value.strip() and V.norm_header(key) in _PROJECT_KEYS:
+                return pd.Series(value.strip(), index=index, dtype="str")
+        return None
 
     def project(self, value: str) -> str | None:
         if value not in self._projects:
@@ -251,7 +262,7 @@ class Mentions(Format):
         if not {"text", "title", "url"} & set(cols):
             raise DataError("no text, title or link column; map `text` in audit.yml `sources[].columns`",
                             block.source)
-        accounts = _Accounts(ctx)
+        accounts = _Accounts(ctx, block.preamble)
         done, raw = [], []
         for chunk in _chunks(block):
             d, r = self._row_local(chunk, cols, accounts)
@@ -278,7 +289,7 @@ class Mentions(Format):
         key = category.fillna("") + "\x1f" + host.fillna(source_host).fillna("")
         out["platform"] = _map_uniques(key, lambda k: _platform_of(*k.split("\x1f")))
         out["source"] = out["source"].fillna(category)
-        project = text(chunk, cols["project"]) if "project" in cols else None
+        project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(chunk.index)
         out["account"] = accounts.assign(project, [out["title"], out["text"]])  # in reading order
         if "sentiment" in cols:
             out["sentiment"] = _map_uniques(text(chunk, cols["sentiment"]), _sentiment)
@@ -291,7 +302,11 @@ class Mentions(Format):
         ids = None
         if "mention_id" in cols:
             ids = V.clean_id(chunk[cols["mention_id"]])
-            ids = ids.where(~V.scientific_ids(ids.fillna("")))  # ids Excel destroyed: hashed instead
+            lost = V.scientific_ids(ids.fillna(""))
+            if lost.any():
+                accounts.ctx.warn(f"column {cols['mention_id']!r}: ids such as {ids[lost].iloc[0]!r} were turned into "
+                                  "scientific notation by Excel; those mentions get an id made from link, date and text")
+                ids = ids.where(~lost)
         out["mention_id"] = _mention_ids(ids, out["url"], when, out["text"].fillna(out["title"]))
         raw = pd.DataFrame({cols[f]: chunk[cols[f]] for f in NUMBER_FIELDS if f in cols}, index=chunk.index)
         raw[cols["published_at"]] = when
