@@ -5,7 +5,6 @@ under tests/fixtures/exports/google_analytics written from the documented struct
 from __future__ import annotations
 
 import functools
-import io
 from pathlib import Path
 
 import openpyxl

@@ -164,7 +164,8 @@ _TYPE_FIXED = (("shopping|hôtel|hotel", "sales"), (r"\bapp\b|application|aplica
                ("smart|intelligente|inteligente|intelligent", "leads"))
 _BIDDING = (("conversion value|valeur de conv|conversionswert|valor de conv|valore di conv|roas", "sales"),
             ("conversion|cpa|konversion|conversión|conversione", "sales"),
-            ("impression share|taux d'impressions|anteil an möglichen impressionen|cuota de impresiones|cpm", "awareness"),
+            ("impression share|taux d'impressions|anteil an möglichen impressionen|cuota de impresiones|cpm",
+             "awareness"),
             ("cpv", "video"),
             ("click|clic|klick|cpc", "traffic"))
 _TYPE_DEFAULT = (("performance max", "sales"), ("search|recherche|suche|búsqueda|ricerca", "traffic"),

@@ -42,7 +42,8 @@ DIMENSIONS: tuple[tuple[str, str, str], ...] = (
      r"^page$|^pagina$|^seite$|^página$", "page", "page"),
     (r"page title|seitentitel|titre de (la )?page|título de (la )?página|titolo (della )?pagina|paginatitel",
      "page_title", "page_title"),
-    (r"channel|kanaalgroep|groupe de canaux|grupo de canales|gruppo di canali|channelgruppe", "traffic", "channel_group"),
+    (r"channel|kanaalgroep|groupe de canaux|grupo de canales|gruppo di canali|channelgruppe",
+     "traffic", "channel_group"),
     (r"source ?/ ?(medium|support)|quelle ?/ ?medium|fuente ?/ ?medio|sorgente ?/ ?mezzo|bron ?/ ?medium",
      "traffic", "source_medium"),
     (r"social network|sociaal netwerk|réseau social|soziales netzwerk|red social|social network", "traffic",
@@ -324,7 +325,8 @@ def _days(values: pd.Series, kind: str, start, ctx: ParseContext, col: str) -> p
         return (start + pd.to_timedelta(n, unit="D")).astype("datetime64[ns]")
     if s.str.fullmatch(r"\d{8}").all():
         return ctx.days(pd.DataFrame({col: s}), col, formats=("%Y%m%d",))
-    if s.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$").all() and not (ctx.override and ctx.override.day_first is not None):
+    day_first_set = ctx.override is not None and ctx.override.day_first is not None
+    if s.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$").all() and not day_first_set:
         return _locale_days(s, start, ctx, col)
     return ctx.days(pd.DataFrame({col: s}), col, formats=("%Y-%m-%d",))
 
