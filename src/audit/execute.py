@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import kernels
+
 ENGINE = "audit"
 _live: set = set()  # kernel managers of the notebooks running now
 _live_lock = threading.Lock()
@@ -37,16 +39,19 @@ def execute_notebook(task: dict) -> dict:
     with open(task["log"], "ab") as log:
         for attempt in (1, 2):
             state = {"kernel_ready": False, "cell": None}
+            # A warm (forked) kernel first; should it not start, a standard one the second time.
+            warm = attempt == 1 and kernels.active()
             try:
                 papermill.execute_notebook(
                     task["input"], task["output"], parameters=params, engine_name=ENGINE,
                     kernel_name=task["kernel"], progress_bar=False, log_output=False,
                     start_timeout=task["start_timeout"], execution_timeout=task["cell_timeout"],
                     shutdown_kernel="immediate", kernel_env=env, kernel_cwd=task["cwd"], kernel_log=log,
+                    kernel_manager_class=kernels.forked_kernel_manager_class() if warm else None,
                     on_notebook_start=lambda **kw: state.update(kernel_ready=True),
                     on_cell_start=lambda cell=None, cell_index=None, **kw: state.update(cell=cell_index),
                 )
-                return entry(task, "ok", started_at, t0, attempt, retry_reason)
+                return entry(task, "ok", started_at, t0, attempt, retry_reason, kernel="warm" if warm else "fresh")
             except PapermillExecutionError as e:
                 err = {"kind": "exception", "ename": e.ename, "evalue": e.evalue, "cell": e.cell_index,
                        "message": f"{e.ename}: {e.evalue}"}
@@ -62,16 +67,17 @@ def execute_notebook(task: dict) -> dict:
                     continue
                 kind = "kernel_start" if not state["kernel_ready"] else "internal"
                 err = {"kind": kind, "message": f"{type(e).__name__}: {e}"[:1000]}
-            return entry(task, "failed", started_at, t0, attempt, retry_reason, err)
+            return entry(task, "failed", started_at, t0, attempt, retry_reason, err, kernel="warm" if warm else "fresh")
     raise AssertionError("unreachable")
 
 
 def entry(task: dict, status: str, started_at: str | None = None, t0: float | None = None,
-          attempts: int = 1, retry_reason: str | None = None, error: dict | None = None) -> dict:
+          attempts: int = 1, retry_reason: str | None = None, error: dict | None = None,
+          kernel: str | None = None) -> dict:
     return {
         "name": task["name"], "status": status, "started_at": started_at, "ended_at": _now(),
         "duration_s": round(time.perf_counter() - t0, 3) if t0 is not None else None,
-        "attempts": attempts, "retry_reason": retry_reason, "error": error,
+        "attempts": attempts, "retry_reason": retry_reason, "kernel": kernel, "error": error,
         "output": f"notebooks/{Path(task['output']).name}",
     }
 
@@ -106,6 +112,8 @@ def _register_engine() -> None:
                                      stderr_file=None, start_timeout=60, execution_timeout=None,
                                      kernel_env=None, kernel_cwd=None, kernel_log=None, **kwargs):
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            if kwargs.get("kernel_manager_class") is None:
+                kwargs.pop("kernel_manager_class", None)
             client = PapermillNotebookClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
                                              kernel_name=kernel_name, log=logger, log_output=log_output,
                                              stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)

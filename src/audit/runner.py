@@ -59,6 +59,7 @@ class RunOptions:
     kernel: str = KERNEL_NAME
     ingest: bool = True
     progress: bool = True
+    warm_kernels: bool = True  # fork kernels from a process that has the libraries imported (POSIX)
     parameters: dict[str, Any] = field(default_factory=dict)  # extra parameters every notebook declares
 
 
@@ -104,8 +105,22 @@ def _run(o: RunOptions, t0: float) -> RunResult:
                    "interactive": False, **o.parameters}
     check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
 
+    server = _start_kernel_server(o)  # it imports the libraries while ingest runs
+    try:
+        return _run_prepared(o, t0, started_at, client_dir, config, slug, notebooks, jobs, base_params, server)
+    finally:
+        if server is not None:
+            from .kernels import use_server
+
+            use_server(None)
+            server.stop()
+
+
+def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, config: AuditConfig, slug: str,
+                  notebooks: list[Path], jobs: int, base_params: dict, server) -> RunResult:
     timings: dict[str, float] = {}
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
+    kernel_mode = _use_kernel_server(server, timings)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
     _remove_stale_runs(client_reports)
@@ -122,7 +137,7 @@ def _run(o: RunOptions, t0: float) -> RunResult:
             "report_dir": str(client_reports / run_id), "started_at": started_at,
             "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
             "version": __version__, "python": platform.python_version(), "platform": platform.platform(),
-            "kernel": o.kernel, "jobs": jobs, "cell_timeout_s": o.cell_timeout, "start_timeout_s": o.start_timeout,
+            "kernel": o.kernel, "kernels": kernel_mode, "jobs": jobs, "cell_timeout_s": o.cell_timeout, "start_timeout_s": o.start_timeout,
             "kernel_start_attempts": 2,
             "parameters": {k: v for k, v in base_params.items() if k != "client_dir"},
             "notebooks_dir": str(Path(o.notebooks_dir).resolve()),
@@ -220,6 +235,36 @@ def check_parameters(notebooks: list[Path], names: list[str]) -> None:
         raise UsageError(
             "unknown notebook parameters: " + "; ".join(problems) + ". Every notebook's cell tagged "
             "`parameters` declares each as `name: type = value  # help` (one `=` per line, none in the help)")
+
+
+def _start_kernel_server(o: RunOptions):
+    """Start the warm-kernel server (see audit.kernels) for the kernelspec's Python, if it can be used."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from . import kernels
+
+    argv = KernelSpecManager().get_kernel_spec(o.kernel).argv
+    if not (o.warm_kernels and kernels.available() and "-m" in argv
+            and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["ipykernel_launcher"]):
+        return None
+    return kernels.KernelServer(argv[:argv.index("-m")], start_timeout=o.start_timeout)
+
+
+def _use_kernel_server(server, timings: dict) -> str:
+    """Wait for the server to be ready and hand it to the notebooks; say which kernels run."""
+    if server is None:
+        return "fresh: one new kernel process per notebook"
+    from . import kernels
+
+    t = time.perf_counter()
+    try:
+        server.wait_ready()
+    except RuntimeError as e:
+        return f"fresh: one new kernel process per notebook ({e})"
+    finally:
+        timings["kernel_server_wait_s"] = round(time.perf_counter() - t, 3)
+    kernels.use_server(server)
+    return "warm: one new kernel process per notebook, forked from a process with the libraries imported"
 
 
 def _check_kernel(name: str) -> None:

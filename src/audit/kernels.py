@@ -1,0 +1,278 @@
+"""Warm kernels: each notebook still gets a fresh kernel process of its own, but forked from a
+process that has already imported the scientific stack, instead of started from nothing.
+
+On the 2-core reference machine, importing pandas, matplotlib, seaborn, scipy.stats, pandera
+and the audit package costs about 4 s per kernel, more than most notebooks spend computing.
+A run starts one `KernelServer` (POSIX only); it imports all of that once, then forks a kernel
+for each notebook on request. A forked kernel shares no state with the other notebooks: it
+is a copy of a process that has imported modules and done nothing else (no data, no client).
+Kernels started this way behave as the standard ones (interrupt, shutdown, timeouts); the
+runner falls back to standard kernels when the server cannot start.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# Imported once by the server; every notebook would otherwise import them again.
+PRELOAD = (
+    "numpy", "pandas", "pyarrow.parquet", "scipy.stats", "matplotlib.pyplot", "seaborn", "pandera.pandas",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jinja2", "mistune",
+    "audit", "audit.tables", "audit.record", "audit.display", "audit.style", "audit.metrics",
+)
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")
+
+
+class KernelServer:
+    """The parent side: start the server process, ask it for kernels, stop it."""
+
+    def __init__(self, python: list[str], start_timeout: float = 120):
+        self.dir = tempfile.mkdtemp(prefix="audit-kernels-")  # a short path: socket names are limited
+        self.address = os.path.join(self.dir, "server.sock")
+        self.log_path = Path(self.dir) / "server.log"
+        env = {**os.environ, "MPLBACKEND": INLINE_BACKEND, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen([*python, "-m", "audit.kernels", self.address], env=env,
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+        self.start_timeout = start_timeout
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Block until the server has imported everything (raises RuntimeError if it died)."""
+        if self._ready:
+            return
+        line = self.process.stdout.readline()  # "ready" once the imports are done
+        if line.strip() != b"ready":
+            self.process.kill()
+            tail = self.log_path.read_text(errors="replace").strip().splitlines()[-1:] if self.log_path.exists() else []
+            raise RuntimeError(f"the warm-kernel server did not start (exit code {self.process.wait()}"
+                               f"{': ' + tail[0] if tail else ''})")
+        self._ready = True
+
+    def fork(self, argv: list[str], env: dict, cwd: str | None, output_fd: int | None) -> int:
+        """A new kernel running `argv` (the kernelspec's command line); returns its pid."""
+        self.wait_ready()
+        request = json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(self.start_timeout)
+            s.connect(self.address)
+            fds = [output_fd] if output_fd is not None else []
+            socket.send_fds(s, [len(request).to_bytes(8, "big") + request], fds)
+            reply = b""
+            while not reply.endswith(b"\n"):
+                chunk = s.recv(4096)
+                if not chunk:
+                    raise RuntimeError("the kernel server closed the connection")
+                reply += chunk
+        return json.loads(reply)["pid"]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.process.stdout:
+            self.process.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --- jupyter_client side: a kernel manager whose kernels come from the server -----------
+
+_server: KernelServer | None = None
+
+
+def use_server(server: KernelServer | None) -> None:
+    """Make `ForkedKernelManager` take its kernels from `server` (None: stop doing so)."""
+    global _server
+    _server = server
+
+
+def active() -> bool:
+    return _server is not None
+
+
+class _ForkedProcess:
+    """What jupyter_client expects of a Popen, for a kernel that is not our child (the
+    server forked it; the server reaps it)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # the real code went to the server, which reaped the kernel
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _manager_classes():
+    from jupyter_client.manager import KernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkedProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd, **kwargs):
+            out = kwargs.get("stdout")
+            fd = out.fileno() if hasattr(out, "fileno") else None
+            pid = _server.fork(list(cmd), dict(kwargs.get("env") or os.environ), kwargs.get("cwd"), fd)
+            self.process = _ForkedProcess(pid)
+            self.pid = pid
+            self.pgid = pid  # the kernel starts its own session
+            self.cwd = kwargs.get("cwd")
+            return self.connection_info
+
+    class ForkedKernelManager(KernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            if _server is not None and self.provisioner is None:
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                     parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkedKernelManager
+
+
+_classes = None
+
+
+def forked_kernel_manager_class():
+    """The KernelManager class to give nbclient (created on first use: jupyter_client is heavy)."""
+    global _classes
+    if _classes is None:
+        _classes = _manager_classes()
+    return _classes
+
+
+# --- the server process ---------------------------------------------------------------------
+
+def _serve(address: str) -> None:
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # a notebook that needs it will say so
+    try:
+        from audit.metrics import all_metrics
+
+        all_metrics()  # imports every metrics module
+    except Exception:  # noqa: BLE001 - preloading is an optimisation only
+        pass
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
+    parent = os.getppid()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(address)
+    server.listen(16)
+    server.settimeout(0.5)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    while os.getppid() == parent:  # the runner went away: so do we
+        try:
+            conn, _ = server.accept()
+        except socket.timeout:
+            continue
+        with conn:
+            conn.settimeout(30)
+            msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 1)
+            size = int.from_bytes(msg[:8], "big")
+            while len(msg) < 8 + size:
+                msg += conn.recv(1 << 20)
+            request = json.loads(msg[8:8 + size])
+            pid = os.fork()
+            if pid == 0:
+                server.close()
+                conn.close()
+                _become_kernel(request, fds[0] if fds else None)
+            for fd in fds:
+                os.close(fd)
+            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+def _become_kernel(request: dict, output_fd: int | None) -> None:
+    """In the forked child: set up as a freshly launched kernel would be, then run ipykernel."""
+    code = 1
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        out = output_fd if output_fd is not None else null
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        argv = request["argv"]
+        # kernelspec: [python, "-m", "ipykernel_launcher", "-f", "{connection_file}", ...]
+        args = argv[argv.index("-m") + 2:]
+        from ipykernel.kernelapp import IPKernelApp
+        from matplotlib_inline.backend_inline import _enable_matplotlib_integration
+
+        app = IPKernelApp.instance()
+        # The class read JPY_PARENT_PID when the server imported it; watch the server instead,
+        # which itself ends when the runner does: no kernel outlives its run.
+        app.parent_handle = os.getppid()
+        app.initialize(args)
+        _enable_matplotlib_integration()  # pyplot was imported before this kernel's shell existed
+        app.start()
+        code = 0
+    except BaseException:  # noqa: BLE001 - report, then leave without running the server's code
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1])
