@@ -133,3 +133,11 @@ def test_totals_ambiguous_day_month_settled_by_consecutive_days(tmp_path):
     res, t = parse(f)
     assert daily(t, "2025-06-05", "views") == 50 and daily(t, "2025-06-07", "views") == 3
     assert any("consecutive days" in w for w in res.warnings)
+
+
+def test_search_console_countries_is_not_a_youtube_table(tmp_path):
+    # Country + Impressions look like a Studio table by geography; Clicks/CTR/Position say otherwise.
+    f = tmp_path / "Countries.csv"
+    f.write_text("Country,Clicks,Impressions,CTR,Position\nFrance,10,200,5%,3.2\n")
+    res, _ = parse_file(f, "Countries.csv", None)
+    assert not any(x.startswith("youtube.") for x in res.formats)

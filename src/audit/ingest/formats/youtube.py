@@ -37,9 +37,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y")
 PUBLISH_FORMATS = ("%b %d, %Y", "%d %b %Y", "%Y-%m-%d", "%m/%d/%Y")
 
 DIMENSIONS = {  # first column of Table data (normalised) → canonical dimension
-    "content": "content", "video": "content", "date": "date",
+    "content": "content", "date": "date",
     "traffic source": "traffic_source", "traffic source type": "traffic_source",
-    "geography": "country", "country": "country", "cities": "city", "city": "city",
+    "geography": "country", "cities": "city",
     "viewer age": "age", "viewer gender": "gender", "subscription status": "subscription_status",
     "subscription source": "subscription_source", "device type": "device_type",
     "operating system": "operating_system", "playback location": "playback_location",
@@ -73,6 +73,15 @@ METRICS = {
 }
 SHARE_COLUMNS = ("views (%)", "watch time (hours) (%)")
 _FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}) ([^/!]+)/[^/!]+$")
+
+
+# Columns YouTube Studio never writes, but look-alike exports do (Search Console, web analytics).
+FOREIGN = {"clicks", "ctr", "position", "sessions", "users", "reach", "active users"}
+
+
+def _studio_like(block: Block) -> bool:
+    """Studio CSVs have no preamble and none of the look-alikes' columns."""
+    return not block.preamble and not (block.keyset & FOREIGN)
 
 
 def _metric_keys(keys) -> list[str]:
@@ -128,7 +137,7 @@ class Table(Format):
 
     def match(self, block: Block) -> float:
         keys = block.keys
-        if not keys or keys[0] not in DIMENSIONS or not _metric_keys(keys[1:]):
+        if not keys or keys[0] not in DIMENSIONS or not _metric_keys(keys[1:]) or not _studio_like(block):
             return 0.0
         if keys[0] == "date" and not _first_row_total(block):
             return 0.0  # a daily series without a Total row: Totals.csv
@@ -151,7 +160,7 @@ class Table(Format):
 
     @staticmethod
     def _posts(ctx: ParseContext, df: pd.DataFrame, end) -> pd.DataFrame:
-        cols = columns_for(df, {"id": ("content", "video"), "title": ("video title",),
+        cols = columns_for(df, {"id": ("content",), "title": ("video title",),
                                 "published": ("video publish time", "video publish date")})
         out = pd.DataFrame(index=df.index)
         out["post_id"] = V.clean_id(df[cols["id"]])
@@ -217,7 +226,7 @@ class Chart(Format):
 
     def match(self, block: Block) -> float:
         keys = block.keys
-        if len(keys) < 3 or keys[0] != "date" or keys[-1] not in METRICS:
+        if len(keys) < 3 or keys[0] != "date" or keys[-1] not in METRICS or not _studio_like(block):
             return 0.0
         if not any(k in DIMENSIONS and k != "date" for k in keys[1:-1]):
             return 0.0
@@ -248,7 +257,7 @@ class Totals(Format):
 
     def match(self, block: Block) -> float:
         keys = block.keys
-        if len(keys) < 2 or keys[0] != "date" or block.preamble or _first_row_total(block):
+        if len(keys) < 2 or keys[0] != "date" or not _studio_like(block) or _first_row_total(block):
             return 0.0
         if not all(k in METRICS for k in keys[1:]):
             return 0.0
