@@ -200,3 +200,32 @@ def test_properties(rows, rnd):
     t2 = mk.ad_performance(df.iloc[order].reset_index(drop=True))
     key = lambda x: x.set_index("campaign").sort_index()  # noqa: E731
     pd.testing.assert_frame_equal(key(t), key(t2), check_like=True)
+
+
+# The metric modules of engineer 2 (marketing, returns, operations, experience, innovation, website):
+# every metric id they register is named in a docstring of the module that computes it.
+@pytest.mark.parametrize("name", ["marketing", "returns", "operations", "experience", "innovation", "website"])
+def test_metric_ids_named_in_docstrings(name):
+    import importlib
+    import inspect
+    import re
+
+    from audit.metrics.registry import MetricDef
+
+    mod = importlib.import_module(f"audit.metrics.{name}")
+    docs = " ".join(inspect.getdoc(f) or "" for _, f in inspect.getmembers(mod, inspect.isfunction)
+                    if f.__module__ == mod.__name__)
+    tokens = set(re.findall(r"[a-z0-9_.{},]+", docs))
+    named = set()
+    for t in tokens:  # expand "x.{a,b}" and ".tail" forms
+        t = t.strip(".,")
+        m = re.fullmatch(r"(.*)\{([a-z0-9_,]+)\}(.*)", t)
+        named |= {m.group(1) + alt + m.group(3) for alt in m.group(2).split(",")} if m else {t}
+    defs = [v for v in vars(mod).values() if isinstance(v, MetricDef)]
+    defs += [x for v in vars(mod).values() if isinstance(v, dict) for x in v.values() if isinstance(x, MetricDef)]
+    own = {d.id for d in defs}
+    assert own, name
+    for mid in own:
+        short = mid.split(".", 1)[1]
+        assert mid in named or short in named or any(n.endswith("." + short) for n in named), \
+            f"{mid} is not named in any docstring of {name}.py"

@@ -259,7 +259,8 @@ def objective_findings(config: AuditConfig, posts: pd.DataFrame, ads: pd.DataFra
     - marketing.sales_without_site_links: a sales, leads or traffic objective while few brand posts
       link to the brand's domains (high at 0 %, medium under 10 %);
     - marketing.ads_misaligned: share of ad spend (with a known ad objective) whose objective serves
-      none of the business objectives (high from 50 %, medium from 20 %);
+      none of the business objectives (high from 50 %, medium from 20 %); the aligned share is
+      metric marketing.spend_aligned_with_objectives (numbers['aligned_share']);
     - marketing.sales_without_conversion_data: a sales objective, ad spend, and no conversion
       reported by the ads exports.
     Each finding carries the numbers it rests on."""

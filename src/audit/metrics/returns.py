@@ -103,7 +103,8 @@ def social_traffic(web_traffic: pd.DataFrame, period: Period | None = None,
     """Sessions, engaged-session rate, key events per session, transactions and revenue for each
     social channel group, all social, the other channels and the whole site (metrics
     returns.social_sessions, .social_session_share, .social_engaged_rate, .social_key_event_rate,
-    .site_key_event_rate, .social_revenue). Rates are ratios of sums over rows with both figures."""
+    .site_key_event_rate, .social_transaction_rate, .social_revenue). Rates are ratios of sums over
+    rows with both figures."""
     df = channel_traffic(web_traffic, period, account)
     total = float(df["sessions"].sum())
     groups = {k: df[df["social"] == k] for k in SOCIAL_CHANNELS.values()}
@@ -131,8 +132,10 @@ def social_traffic(web_traffic: pd.DataFrame, period: Period | None = None,
 
 def social_vs_other_channels(web_traffic: pd.DataFrame, period: Period | None = None,
                              account: str | None = None) -> list[Comparison]:
-    """Social sessions (a) vs the other channels of the same site (b): engaged-session rate and
-    purchases per session (Newcombe), key events per session (exact Poisson rate ratio)."""
+    """Social sessions (a) vs the other channels of the same site (b): engaged-session rate
+    (returns.social_engaged_rate) and purchases per session (returns.social_transaction_rate), both
+    Newcombe; key events per session (returns.social_key_event_rate, exact Poisson rate ratio).
+    The purchases comparison is left out when transactions are missing."""
     df = channel_traffic(web_traffic, period, account)
     s, o = df[df["social"].notna()], df[df["social"].isna()]
     out = [compare_proportions(*_both(s, "engaged_sessions"), *_both(o, "engaged_sessions"),
