@@ -30,6 +30,7 @@ SOURCES: tuple[tuple[str, Callable[[Path, int, int], None]], ...] = (
     ("meta_ads", ads.meta_ads),
     ("google_ads", ads.google_ads),
     ("listening", listening.write),
+    ("press", listening.press),
     ("inbox", care.inbox),
     ("reviews", care.reviews),
     ("survey", care.survey),

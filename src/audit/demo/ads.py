@@ -85,8 +85,8 @@ def meta_ads(out: Path, seed: int, scale: int) -> None:
 # name, type, budget per day, share of cost in audit year/comparison year, CPC, conversion rate
 GOOGLE_CAMPAIGNS = (
     ("Marque – Search", "Search", 15.0, 0.42, 0.38, 0.066),
-    ("Galettes et bûches – Search", "Search", 25.0, 1.05, 0.74, 0.031),
-    ("Boutique en ligne – Performance Max", "Performance Max", 20.0, 0.9, 0.41, 0.019),
+    ("Galettes et bûches – Search", "Search", 12.0, 1.05, 0.74, 0.031),
+    ("Boutique en ligne – Performance Max", "Performance Max", 10.0, 0.9, 0.41, 0.019),
     ("Recrutement – Search", "Search", 5.0, 0.12, 1.12, 0.0),
 )
 GOOGLE_HEADER = ["Campaign status", "Campaign", "Budget", "Budget name", "Budget type", "Campaign type", "Impr.",

@@ -22,7 +22,7 @@ INBOX = ["message_id", "channel", "kind", "received_at", "first_response_at", "r
          "is_question", "is_complaint", "topic", "sentiment"]
 REVIEWS = ["review_id", "platform", "published_at", "rating", "title", "text", "author", "replied_at", "reply"]
 SURVEY = ["response_id", "submitted_at", "nps", "csat", "channels", "comment"]
-MESSAGES_PER_DAY = 8.5
+MESSAGES_PER_DAY = 10.0
 OPEN_H, CLOSE_H = 9, 18  # the team's hours, Monday to Friday
 SURVEY_WAVE = (dt.date(2026, 6, 8), dt.date(2026, 6, 28))
 SURVEY_SIZE = 420
@@ -51,7 +51,7 @@ def team_response(received: pd.DatetimeIndex, work_hours: np.ndarray) -> pd.Date
         if not busy.any():
             break
         ts = pd.DatetimeIndex(t)
-        open_now = (ts.dayofweek.to_numpy() < 5) & (ts.hour.to_numpy() >= OPEN_H) & (ts.hour.to_numpy() < CLOSE_H)
+        open_now = (ts.day_of_week.to_numpy() < 5) & (ts.hour.to_numpy() >= OPEN_H) & (ts.hour.to_numpy() < CLOSE_H)
         # outside hours: jump straight to the next opening
         nxt = _next_opening(ts)
         jump = busy & ~open_now
@@ -68,10 +68,10 @@ def _next_opening(ts: pd.DatetimeIndex) -> np.ndarray:
     day = ts.normalize()
     opening = day + pd.Timedelta(hours=OPEN_H)
     after = ts.hour.to_numpy() >= CLOSE_H
-    wd = ts.dayofweek.to_numpy()
+    wd = ts.day_of_week.to_numpy()
     add = np.where(after | (wd >= 5), 1, 0)
     nxt = opening + pd.to_timedelta(add, unit="D")
-    wd2 = nxt.dayofweek.to_numpy()
+    wd2 = nxt.day_of_week.to_numpy()
     nxt = nxt + pd.to_timedelta(np.where(wd2 == 5, 2, np.where(wd2 == 6, 1, 0)), unit="D")
     return nxt.to_numpy().astype("datetime64[m]")
 

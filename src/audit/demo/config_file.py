@@ -47,7 +47,7 @@ competitors:                           # compared in the competitors notebook (l
 
 # What social media must serve, most important first:
 # sales, leads, traffic, image, engagement, customer_service, recruitment, innovation.
-objectives: [sales, image, customer_service]
+objectives: [sales, recruitment]
 
 # The audit year and the year it is compared with. Both optional: by default the audit period is
 # the 12 full months before the latest data, and the comparison period the 12 months before those.
@@ -72,7 +72,7 @@ costs:
 target:
   age_bands: ["25-34", "35-44"]
   genders: [female]                    # female, male, other
-  countries: [FR]                      # ISO codes or names
+  countries: [France]                  # as the audience exports name them
   cities: [Paris, Lyon, Lille, Bordeaux, Nantes, Rennes, Toulouse]
   interests: [pâtisserie, gastronomie, cadeaux gourmands]
   languages: [fr]
@@ -97,14 +97,26 @@ website:
 # the path inside this folder (or on the file name). Then any of: account (brand or competitor
 # name), platform, format (an id from `audit formats`), columns (canonical column: header in the
 # file, for a tool's custom layout), day_first (settle dates such as 03/04/2026).
+# The first rule that matches a file applies.
 sources:
-  - match: "meta/insights/* (1).csv"   # Instagram's daily series, saved next to Facebook's
+  - match: "meta/insights/* (1).csv"   # Instagram's daily series, saved next to Facebook's with a " (1)"
     platform: instagram
+  - match: "meta/insights/*.csv"       # titles such as "Views" do not name the platform
+    platform: facebook
   - match: "ads/pub_meta_*.csv"        # Meta Ads exported from a French interface: 01/12/2025 = 1 December
     day_first: true
-  - match: "ecoute/*.csv"              # the listening tool names the tracked brand in a Project column
-    platform: listening
-    columns: {{account: Project}}
+  - match: "ecoute/revue_presse_orsane.csv"   # a press-clipping agency's file on one competitor
+    account: Fournil Orsane
+    format: listening.generic
+    day_first: true
+    columns:                           # canonical column: header in the file
+      published_at: Parution
+      source: Support
+      title: Titre
+      text: Résumé
+      sentiment: Tonalité
+      reach: Diffusion
+      url: Lien
 
 anonymize: false                       # true: author names and handles become stable pseudonyms
 
@@ -168,7 +180,7 @@ months before. Time zone {tz}, currency EUR.
 4. **Competitor weak spot.** Fournil Orsane's mentions are {orsane_neg}% negative, most of them
    about customer service (late deliveries, unanswered messages, refunds). Solvène Pâtisserie
    shows no such pattern.
-5. **Efforts against objectives.** The first objective is sales, yet only about {shop_pct}% of posts
+5. **Efforts against objectives.** The objectives are sales and recruitment, yet only about {shop_pct}% of posts
    link to the online shop, Organic Social brings few purchases, and most of the Meta Ads money buys
    post engagement ("Interactions") rather than purchases.
 6. **Customer care.** About {unanswered}% of inbox questions are never answered; the team works Monday

@@ -47,19 +47,19 @@ def write(out: Path, seed: int, scale: int) -> None:
         ids = [str((int(t.value // 1_000_000) << LINKEDIN_EPOCH_SHIFT) | int(j))
                for t, j in zip(utc, r.integers(0, 1 << 22, n))]
         post_rows = []
+        c = {k: df[k].tolist() for k in ("type", "impressions", "reactions", "comments", "shares", "follows", "text")}
+        created = list(utc.strftime("%m/%d/%Y"))
+        ends = list((utc + pd.Timedelta(days=14)).strftime("%m/%d/%Y"))
         for i in reversed(range(n)):
-            sponsored = df["type"].iat[i] == "Sponsored"
-            impr = int(df["impressions"].iat[i])
-            eng = int(clicks[i] + df["reactions"].iat[i] + df["comments"].iat[i] + df["shares"].iat[i])
-            camp_start = utc[i].strftime("%m/%d/%Y") if sponsored else ""
-            camp_end = (utc[i] + pd.Timedelta(days=14)).strftime("%m/%d/%Y") if sponsored else ""
+            sponsored = c["type"][i] == "Sponsored"
+            impr = int(c["impressions"][i])
+            eng = int(clicks[i] + c["reactions"][i] + c["comments"][i] + c["shares"][i])
             post_rows.append([
-                df["text"].iat[i], f"https://www.linkedin.com/feed/update/urn:li:activity:{ids[i]}",
-                df["type"].iat[i], "Recrutement apprentis" if sponsored else "", W.BRAND, utc[i].strftime("%m/%d/%Y"),
-                camp_start, camp_end, "Ciblage personnalisé" if sponsored else "All followers", impr, "", "",
-                int(clicks[i]), clicks[i] / impr if impr else 0, int(df["reactions"].iat[i]),
-                int(df["comments"].iat[i]), int(df["shares"].iat[i]), int(df["follows"].iat[i]) or "",
-                eng / impr if impr else 0, ""])
+                c["text"][i], f"https://www.linkedin.com/feed/update/urn:li:activity:{ids[i]}", c["type"][i],
+                "Recrutement apprentis" if sponsored else "", W.BRAND, created[i], created[i] if sponsored else "",
+                ends[i] if sponsored else "", "Ciblage personnalisé" if sponsored else "All followers", impr, "", "",
+                int(clicks[i]), clicks[i] / impr if impr else 0, int(c["reactions"][i]), int(c["comments"][i]),
+                int(c["shares"][i]), int(c["follows"][i]) or "", eng / impr if impr else 0, ""])
         days = np.flatnonzero((W.DAYS >= pd.Timestamp(start)) & (W.DAYS <= pd.Timestamp(end)))
         base = W.rng(seed, "linkedin-base", label).poisson(40 * W.growth(W.DAYS, 0.1))
         metric_rows = []

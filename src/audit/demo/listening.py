@@ -41,8 +41,10 @@ def write(out: Path, seed: int, scale: int) -> None:
         for month in reversed(W.MONTHS):
             frames = [_month(seed, scale, month, k, *acc) for k, acc in enumerate(accounts)]
             df = pd.concat(frames, ignore_index=True).sort_values(["when", "order"], ascending=False, kind="stable")
+            df["date"] = pd.DatetimeIndex(df["when"]).strftime("%Y-%m-%d")
+            df["hour"] = pd.DatetimeIndex(df["when"]).strftime("%H:%M")
             for row in df.itertuples(index=False):
-                w.row([f"{row.when:%Y-%m-%d}", f"{row.when:%H:%M}", row.project, row.title, row.content, row.url,
+                w.row([row.date, row.hour, row.project, row.title, row.content, row.url,
                        row.source, row.category, row.author, row.score, row.sentiment, row.reach, row.likes,
                        row.comments, row.shares, row.country, row.language])
 
@@ -51,7 +53,7 @@ def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, vol
            service: float) -> pd.DataFrame:
     r = W.rng(seed, "mentions", project, month.strftime(P.MONTH_KEY))
     days = W.month_days(month)
-    lam = BRAND_PER_DAY * volume * scale * W.season(days) * W.growth(days, 0.1)
+    lam = BRAND_PER_DAY * volume * scale * W.season(days) ** 0.5 * W.growth(days, 0.1)  # talk is less seasonal than sales
     crisis = W.crisis_mask(days) if k == 0 else np.zeros(len(days), bool)
     extra = np.zeros(len(days))
     if crisis.any():
@@ -118,6 +120,7 @@ def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, vol
             "reach": reach, "likes": likes, "comments": comments, "shares": shares, "country": country,
             "language": language, "content": content}
     category, source, url, author, title = [], [], [], [], []
+    month_path = list(when.strftime("%Y/%m"))
     for i in range(n):
         cat, dom = PLACES[place[i]][:2]
         a = authors[i]
@@ -132,7 +135,7 @@ def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, vol
             dom = T.BLOG_DOMAINS[blog_pick[i]]
             a = T.BLOGS[blog_pick[i]]
             t = titles[i] or f"{project}, notre visite"
-            link = f"https://{dom}/{when[i]:%Y/%m}/article-{ids[i] % 100000}"
+            link = f"https://{dom}/{month_path[i]}/article-{ids[i] % 100000}"
         elif cat == "Instagram":
             link = f"https://www.instagram.com/p/{codes[i]}/"
         elif cat == "Facebook":
@@ -177,3 +180,34 @@ def _crisis_origin(project: str) -> pd.DataFrame:
 
 _HOURS = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 3.5, 3.5, 4, 5, 5, 4, 4, 4, 4.5, 5.5, 6.5, 7, 6.5, 4.5, 2.5])
 _HOURS = _HOURS / _HOURS.sum()
+
+
+PRESS_HEADER = ["Parution", "Support", "Titre", "Résumé", "Tonalité", "Diffusion", "Lien"]
+PRESS = (("Le Quotidien Gourmand (fictif)", 180000), ("Gazette du Nord (fictive)", 95000),
+         ("Hebdo des Métiers de Bouche (fictif)", 22000), ("Lyon Matin (fictif)", 120000))
+PRESS_ARTICLES = (
+    ("{b} : les clients excédés par les retards de livraison", "Négative",
+     "Commandes livrées en retard, service client difficile à joindre : les plaintes s'accumulent."),
+    ("Chez {b}, le service client débordé", "Négative",
+     "Les demandes de remboursement restent sans réponse plusieurs semaines, selon nos lecteurs."),
+    ("{b} ouvre un nouveau fournil", "Neutre", "L'enseigne poursuit son développement dans la région."),
+    ("Le pain de {b} primé", "Positive", "Une médaille pour le pain au levain de l'enseigne."),
+)
+
+
+def press(out: Path, seed: int, scale: int) -> None:
+    """A press-clipping agency's file on Fournil Orsane (print press, which listening tools do not
+    see): spreadsheet-saved, so Windows-1252, `;`, CRLF and DD/MM/YYYY; mapped in audit.yml `sources`."""
+    r = W.rng(seed, "press")
+    orsane = W.COMPETITORS[0].name
+    n = 60 * scale
+    days = np.sort(r.integers(0, W.N_DAYS, n))
+    kind = r.choice(len(PRESS_ARTICLES), n, p=[0.4, 0.3, 0.2, 0.1])
+    outlet = r.integers(0, len(PRESS), n)
+    with CsvWriter(out / "ecoute" / "revue_presse_orsane.csv", encoding="cp1252", sep=";", eol="\r\n") as w:
+        w.row(PRESS_HEADER)
+        for i in range(n):
+            title, tone, summary = PRESS_ARTICLES[kind[i]]
+            name, audience = PRESS[outlet[i]]
+            w.row([f"{W.DAYS[days[i]]:%d/%m/%Y}", name, title.format(b=orsane), summary, tone,
+                   int(audience * r.uniform(0.8, 1.2)), f"https://revue-presse-fictive.fr/clip/{100000 + i}"])

@@ -60,6 +60,7 @@ def _facebook_posts(folder: Path, seed: int, scale: int, daily: P.Daily) -> None
                 negative = r.poisson(df["reach"].to_numpy() * 0.0008)
                 v3 = np.round(df["reach"].to_numpy() * r.uniform(0.3, 0.6, len(df))).astype(int)
                 sec = v3 * df["duration"].to_numpy() * r.uniform(0.2, 0.5, len(df))
+                published = list(pd.DatetimeIndex(df["published"]).strftime(META_TIME))
                 for i, row in enumerate(df.itertuples(index=False)):
                     video = row.type in ("Videos", "Reels")
                     link = f"https://www.facebook.com/{W.FB_PAGE_SLUG}/posts/{ids[i]}"
@@ -73,7 +74,7 @@ def _facebook_posts(folder: Path, seed: int, scale: int, daily: P.Daily) -> None
                     values = {
                         "Post ID": ids[i], "Page ID": W.FB_PAGE_ID, "Page name": W.BRAND, "Title": title,
                         "Description": desc, "Duration (sec)": row.duration,
-                        "Publish time": row.published.strftime(META_TIME), "Caption type": "" if video else "N/A",
+                        "Publish time": published[i], "Caption type": "" if video else "N/A",
                         "Permalink": link, "Is crosspost": int(row.type == "Reels" and crosspost[i]), "Is share": 0,
                         "Post type": row.type, "Date": "Lifetime", "Views": row.impressions, "Reach": row.reach,
                         "Reactions, Comments and Shares": rcs, "Reactions": row.reactions, "Comments": row.comments,
@@ -107,10 +108,11 @@ def _instagram_posts(folder: Path, seed: int, scale: int, daily: P.Daily) -> Non
                 r = W.rng(seed, "ig-rows", m.strftime(P.MONTH_KEY))
                 ids = P.ids_from(17900000000000000, df, r)
                 codes = P.shortcodes(r, len(df))
+                published = list(pd.DatetimeIndex(df["published"]).strftime(META_TIME))
                 for i, row in enumerate(df.itertuples(index=False)):
                     kind = "reel" if row.type == "IG reel" else "p"
                     w.row([ids[i], W.IG_ACCOUNT_ID, W.IG_USERNAME, W.BRAND, row.text, row.duration,
-                           row.published.strftime(META_TIME), f"https://www.instagram.com/{kind}/{codes[i]}/",
+                           published[i], f"https://www.instagram.com/{kind}/{codes[i]}/",
                            row.type, "", "Lifetime", row.impressions, row.reach, row.reactions, row.shares,
                            row.comments, row.saves, row.follows or None])
                 d = df["day"].to_numpy()

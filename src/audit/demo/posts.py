@@ -65,7 +65,7 @@ def month_posts(seed: int, spec: Spec, month: pd.Timestamp, scale: int) -> pd.Da
     days = days[days >= pd.Timestamp(spec.start)]
     if len(days) == 0:
         return pd.DataFrame()
-    wk = np.where(days.dayofweek == 6, spec.sunday, np.where(days.dayofweek == 5, 0.7, 1.0))
+    wk = np.where(days.day_of_week == 6, spec.sunday, np.where(days.day_of_week == 5, 0.7, 1.0))
     lam = spec.rate * scale * wk * np.sqrt(W.season(days))
     per_day = r.poisson(lam)
     n = int(per_day.sum())
@@ -129,10 +129,11 @@ def captions(r: np.random.Generator, platform: str, posts: pd.DataFrame) -> list
     shop_txt = T.fill(T.SHOP_CAPTIONS, r.integers(0, len(T.SHOP_CAPTIONS), n), r)
     bio = "Lien en bio pour commander." if platform == "instagram" else ""
     out = []
+    shop, has_link = posts["shop"].to_numpy(), posts["has_link"].to_numpy()
     for i in range(n):
-        if posts["shop"].iat[i]:
+        if shop[i]:
             txt = shop_txt[i] if platform != "instagram" else seas_txt[i] + " " + bio
-        elif posts["has_link"].iat[i]:
+        elif has_link[i]:
             txt = "Ils parlent de nous : notre portrait dans la presse locale. https://www.brindelle.fr/actualites"
         elif use_season[i] and seasonal[i]:
             txt = seas_txt[i]

@@ -156,14 +156,21 @@ def _forms(name: str, gender: str) -> dict[str, str]:
 FORMS = tuple(_forms(n, g) for n, g in W.PRODUCT_FORMS)
 
 
-def person(r: np.random.Generator, n: int, handle_share: float = 0.5) -> list[str]:
-    """Invented authors: 'Prénom N.' or a lowercase handle."""
+def person(r: np.random.Generator, n: int, handle_share: float = 0.6) -> list[str]:
+    """Invented authors: a lowercase handle, or 'Prénom Nom'; one in ten is a regular who
+    talks about bakeries again and again."""
     f = r.integers(0, len(FIRST), n)
     l = r.integers(0, len(LAST), n)
-    k = r.integers(10, 99, n)
+    k = r.integers(100, 999, n)
     h = r.random(n) < handle_share
-    return [f"{FIRST[a].lower()}_{LAST[b].lower()}{c}" if hh else f"{FIRST[a]} {LAST[b][0]}."
-            for a, b, c, hh in zip(f, l, k, h)]
+    regular = r.random(n) < 0.1
+    names = [f"{FIRST[a].lower()}_{LAST[b].lower()}{c}" if hh else f"{FIRST[a]} {LAST[b]}"
+             for a, b, c, hh in zip(f, l, k, h)]
+    pick = r.integers(0, len(REGULARS), n)
+    return [REGULARS[p] if reg else name for name, reg, p in zip(names, regular, pick)]
+
+
+REGULARS = tuple(f"{FIRST[i].lower()}.{LAST[(7 * i) % len(LAST)].lower()}.gourmand" for i in range(0, len(FIRST), 2))
 
 
 def fill(templates: tuple[str, ...], idx: np.ndarray, r: np.random.Generator, brand: str = W.BRAND,

@@ -57,14 +57,15 @@ def youtube(out: Path, seed: int, scale: int) -> None:
                         int(impressions.sum()), round(100 * views.sum() / max(impressions.sum(), 1), 2),
                         _hms(float(watch.sum() * 3600 / max(views.sum(), 1)))]]
     published = pd.DatetimeIndex(df["published"])
+    titles = df["text"].tolist()
     for i in order[:YT_CAP]:
-        table.append([ids[i], df["text"].iat[i], f"{published[i]:%b} {published[i].day}, {published[i].year}",
+        table.append([ids[i], titles[i], f"{published[i]:%b} {published[i].day}, {published[i].year}",
                       int(duration[i]), int(views[i]), round(float(watch[i]), 4), int(subs[i]), int(impressions[i]),
                       round(100 * views[i] / impressions[i], 2) if impressions[i] else 0, _hms(avg_view[i])])
     chart = [["Date", "Content", "Video title", "Video publish time", "Duration", "Views"]]
     for i in order[:CHART_TOP]:
         when = f"{published[i]:%b} {published[i].day}, {published[i].year}"
-        chart += [[f"{day:%Y-%m-%d}", ids[i], df["text"].iat[i], when, int(duration[i]), int(v)]
+        chart += [[f"{day:%Y-%m-%d}", ids[i], titles[i], when, int(duration[i]), int(v)]
                   for day, v in zip(W.DAYS, daily[i])]
     base = W.rng(seed, "youtube-base").poisson(55 * W.season(), W.N_DAYS)
     totals = [["Date", "Views"]] + [[f"{day:%Y-%m-%d}", int(v)] for day, v in zip(W.DAYS, daily.sum(axis=0) + base)]
@@ -92,12 +93,17 @@ def tiktok(out: Path, seed: int, scale: int) -> None:
             if df.empty:
                 continue
             r = W.rng(seed, "tiktok-rows", m.strftime(P.MONTH_KEY))
-            utc = pd.DatetimeIndex(df["published"]).tz_localize(W.TZ).tz_convert("UTC")
-            ids = [str(((int(t.value // 1_000_000_000)) << 32) | int(j)) for t, j in zip(utc, r.integers(0, 1 << 31, len(df)))]
+            # Post time is UTC; the video id carries the upload second, a few seconds earlier
+            utc = pd.DatetimeIndex(df["published"]).tz_localize(W.TZ).tz_convert("UTC") \
+                + pd.to_timedelta(r.integers(0, 60, len(df)), unit="s")
+            upload = utc - pd.to_timedelta(r.integers(1, 6, len(df)), unit="s")
+            ids = [str(((int(t.value // 1_000_000_000)) << 32) | int(j))
+                   for t, j in zip(upload, r.integers(0, 1 << 31, len(df)))]
+            when = list(utc.strftime("%Y/%m/%d %H:%M:%S"))
+            c = {k: df[k].tolist() for k in ("text", "reach", "reactions", "comments", "shares", "saves")}
             for i in reversed(range(len(df))):
-                w.row([df["text"].iat[i], f"https://www.tiktok.com/@{W.TIKTOK_HANDLE}/video/{ids[i]}",
-                       f"{df['published'].iat[i]:%Y/%m/%d %H:%M:%S}", df["reach"].iat[i], df["reactions"].iat[i],
-                       df["comments"].iat[i], df["shares"].iat[i], df["saves"].iat[i]])
+                w.row([c["text"][i], f"https://www.tiktok.com/@{W.TIKTOK_HANDLE}/video/{ids[i]}", when[i],
+                       c["reach"][i], c["reactions"][i], c["comments"][i], c["shares"][i], c["saves"][i]])
             d = df["day"].to_numpy()
             for metric in ("reach", "reactions", "comments", "shares", "follows"):
                 daily.add(metric, d, df[metric], spread=(0.5, 0.3, 0.12, 0.08))

@@ -104,9 +104,9 @@ WEEKDAY_RESPONSE_HOURS = 1.6  # median, within business hours
 CALL_CENTRE_COST = 7.40
 TEAM_HOURLY_COST = 34.0
 TOOL_COSTS_PER_MONTH = 89.0
-SOCIAL_CARE_HOURS = 24  # per month at scale 1 (scales with the volume of messages)
+SOCIAL_CARE_HOURS = 18  # per month at scale 1 (scales with the volume of messages)
 # 8. Talked about where the brand is absent: Pinterest.
-PINTEREST_SHARE = 0.11
+PINTEREST_SHARE = 0.15
 # 9. Target persona: women 25-44 in France; the Facebook audience is much older.
 TARGET_AGES = ("25-34", "35-44")
 # 10. Customer suggestions, planted verbatim (and nowhere else does the data use suggestion wording).
@@ -158,7 +158,7 @@ def _season(days: pd.DatetimeIndex) -> np.ndarray:
         s += _bump(days, d, 4, 0.5)
     for d in MOTHERS_DAY:
         s += _bump(days, d - dt.timedelta(days=2), 3, 0.6)
-    weekday = days.dayofweek.to_numpy()
+    weekday = days.day_of_week.to_numpy()
     s *= np.array([0.9, 0.92, 0.95, 0.97, 1.05, 1.2, 1.1])[weekday]
     return s
 

@@ -28,7 +28,7 @@ def cell(v) -> str:
     if isinstance(v, float):
         if math.isnan(v):
             return ""
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(float(v))
     if hasattr(v, "item"):  # numpy scalar
         return cell(v.item())
     return str(v)

@@ -50,12 +50,13 @@ def write(out: Path, seed: int, scale: int) -> None:
                 eng = (df["reactions"] + df["saves"] + df["comments"] + df["shares"]).to_numpy() + profile + expands \
                     + hashtag + permalink + url
                 d = df["day"].to_numpy()
+                dates = list(utc.strftime("%a %b %d %Y"))
+                c = {k: df[k].tolist() for k in ("text", "impressions", "reactions", "saves", "follows", "comments",
+                                                  "shares")}
                 for i in reversed(range(n)):
-                    w.row([ids[i], utc[i].strftime("%a %b %d %Y"), df["text"].iat[i],
-                           f"https://x.com/{W.X_HANDLE}/status/{ids[i]}", df["impressions"].iat[i],
-                           df["reactions"].iat[i], eng[i], df["saves"].iat[i], 0, df["follows"].iat[i],
-                           df["comments"].iat[i], df["shares"].iat[i], profile[i], expands[i], url[i], hashtag[i],
-                           permalink[i]])
+                    w.row([ids[i], dates[i], c["text"][i], f"https://x.com/{W.X_HANDLE}/status/{ids[i]}",
+                           c["impressions"][i], c["reactions"][i], eng[i], c["saves"][i], 0, c["follows"][i],
+                           c["comments"][i], c["shares"][i], profile[i], expands[i], url[i], hashtag[i], permalink[i]])
                 for metric, values in (("impressions", reach), ("likes", df["reactions"]), ("engagements", eng),
                                        ("bookmarks", df["saves"]), ("replies", df["comments"]),
                                        ("reposts", df["shares"]), ("profile", profile), ("follows", df["follows"])):
