@@ -118,7 +118,8 @@ def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileRe
             for table, df in out.items():
                 if df is None or not len(df):
                     continue
-                frames.setdefault(table, []).append(schemas.conform(table, df, block.source))
+                conformed = schemas.conform(table, df, block.source)  # may raise: then nothing is kept
+                frames.setdefault(table, []).append(conformed)
             if fmt.row_cap and len(block) == fmt.row_cap:
                 ctx.warn(f"{len(block)} rows: the platform's export limit is reached, so rows beyond it are missing")
         except DataError as e:
