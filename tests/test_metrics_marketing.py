@@ -33,7 +33,7 @@ def ads():
 
 
 def test_ad_performance_by_campaign():
-    t = mk.ad_performance(ads()).set_index("campaign")
+    t = mk.ad_performance(ads(), by=["campaign"]).set_index("campaign")
     a = t.loc["A"]
     assert a["spend"] == 150 and a["impressions"] == 15000 and a["rows"] == 2
     assert a["cpm"] == pytest.approx(150 / 15000 * 1000)
@@ -55,10 +55,16 @@ def test_ad_performance_by_campaign():
     assert list(t.index) == ["A", "B", "C", "all"]
 
 
+def test_default_grouping_keeps_same_named_campaigns_apart():
+    df = table("ads", level="campaign", campaign=["Instagram Post"] * 2, campaign_id=["1", "2"], spend=[1.0, 2])
+    t = mk.ad_performance(df)
+    assert t["campaign_id"].tolist() == ["2", "1", "all"] and t["spend"].tolist() == [2, 1, 3]
+
+
 def test_ratio_of_sums_not_mean_of_rows():
     df = table("ads", level="campaign", campaign=["A", "B"], spend=[10.0, 90], impressions=[10000.0, 1000],
                period_start=[JAN[0]] * 2, period_end=[JAN[1]] * 2)
-    total = mk.ad_performance(df).set_index("campaign").loc["all"]
+    total = mk.ad_performance(df, by=["campaign"]).set_index("campaign").loc["all"]
     assert total["cpm"] == pytest.approx(100 / 11000 * 1000)  # 9.09, where the mean of row CPMs would be 45.5
 
 
@@ -70,7 +76,7 @@ def test_by_objective_and_result_types():
 
 def test_period_filter():
     p = Period(start="2025-02-01", end="2025-02-28")
-    t = mk.ad_performance(ads(), period=p).set_index("campaign")
+    t = mk.ad_performance(ads(), by=["campaign"], period=p).set_index("campaign")
     assert t.loc["all", "spend"] == 50
 
 
@@ -190,16 +196,45 @@ def test_properties(rows, rnd):
     df = table("ads", level="campaign", campaign=[r[0] for r in rows], spend=[float(r[1]) for r in rows],
                impressions=[float(r[2]) for r in rows], clicks=[float(r[3]) for r in rows],
                ad=[str(i) for i in range(len(rows))])  # distinct rows, none a re-export of another
-    t = mk.ad_performance(df)
+    t = mk.ad_performance(df, by=["campaign"])
     ctr = t["ctr"].dropna()
     assert ((ctr >= 0) & (ctr <= 1)).all()
     body = t[t["campaign"] != "all"]
     assert body["spend"].sum() == pytest.approx(t.loc[t["campaign"] == "all", "spend"].iloc[0])
     order = list(range(len(rows)))
     rnd.shuffle(order)
-    t2 = mk.ad_performance(df.iloc[order].reset_index(drop=True))
+    t2 = mk.ad_performance(df.iloc[order].reset_index(drop=True), by=["campaign"])
     key = lambda x: x.set_index("campaign").sort_index()  # noqa: E731
     pd.testing.assert_frame_equal(key(t), key(t2), check_like=True)
+
+
+META = "meta_ads/scctsi__trial-promoter-app__facebook_ads_manager.csv"
+
+
+@pytest.mark.realdata
+def test_meta_ads_sample_matches_raw_sums(realdata):
+    """Real Meta Ads Manager export (535 boosted posts, 2017): package figures against sums of the raw columns."""
+    from audit.ingest.pipeline import parse_file
+    path = realdata / META
+    if not path.exists():
+        pytest.skip(f"{META} not available")
+    raw = pd.read_csv(path)
+    res, tables = parse_file(path, META, cfg(["sales"]))
+    assert res.status == "ok", res.errors
+    t = mk.ad_performance(tables["ads"].assign(account="Brand"))
+    total = t[t["campaign"] == "all"].iloc[0]
+    spend, imps = raw["Amount Spent (USD)"], raw["Impressions"]
+    assert total["spend"] == pytest.approx(spend.sum(), rel=1e-9)
+    assert total["impressions"] == imps.sum()
+    both = spend.notna() & imps.notna() & (imps > 0)
+    assert total["cpm"] == pytest.approx(spend[both].sum() / imps[both].sum() * 1000, rel=1e-9)
+    lc = raw["Link Clicks"]
+    both = lc.notna() & imps.notna()
+    assert total["link_ctr"] == pytest.approx(lc[both].sum() / imps[both].sum(), rel=1e-9)
+    pe = raw["Post Engagement"]
+    both = pe.notna() & spend.notna()
+    assert total["cost_per_engagement"] == pytest.approx(spend[both].sum() / pe[both].sum(), rel=1e-9)
+    assert len(t) - 1 == raw["Campaign ID"].nunique()  # one row per campaign id, plus the total
 
 
 # The metric modules of engineer 2 (marketing, returns, operations, experience, innovation, website):

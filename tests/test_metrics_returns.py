@@ -153,3 +153,19 @@ def test_properties(rows, rnd):
     rnd.shuffle(order)
     t2 = rt.social_traffic(df.iloc[order].reset_index(drop=True)).set_index("group")
     pd.testing.assert_frame_equal(t.sort_index(), t2.sort_index())
+
+
+@pytest.mark.realdata
+def test_ga4_sample_social_traffic(realdata):
+    from audit.ingest.pipeline import parse_file
+    rel = "google_analytics/seed0x__h2oplumbers__Traffic_acquisition_Session_primary_channel_group_(Default_Channel_Group).csv"
+    if not (realdata / rel).exists():
+        pytest.skip(f"{rel} not available")
+    res, tables = parse_file(realdata / rel, rel, CFG)
+    assert res.status == "ok", res.errors
+    raw = pd.read_csv(realdata / rel, comment="#").set_index("Session primary channel group (Default Channel Group)")
+    t = rt.social_traffic(tables["web_traffic"]).set_index("group")
+    assert t.loc["all social", "sessions"] == raw.loc["Organic Social", "Sessions"] == 15
+    assert t.loc["all social", "share"] == pytest.approx(15 / raw["Sessions"].sum())
+    assert t.loc["all social", "engaged_rate"] == pytest.approx(raw.loc["Organic Social", "Engagement rate"])
+    assert "paid" not in t.index  # no Paid Social row in this property

@@ -145,3 +145,43 @@ def test_properties(rows, rnd):
     t2 = w.sessions_by(df.iloc[order].reset_index(drop=True))
     key = lambda x: x.assign(value=x["value"].str.casefold()).set_index("value").sort_index()  # noqa: E731
     pd.testing.assert_frame_equal(key(t), key(t2))
+
+
+GA = "google_analytics/seed0x__h2oplumbers__"
+
+
+def _ga(realdata, name):
+    from audit.ingest.pipeline import parse_file
+    rel = GA + name
+    if not (realdata / rel).exists():
+        pytest.skip(f"{rel} not available")
+    cfg = AuditConfig(client="c", brand={"name": "Brand"}, objectives=["sales"])
+    res, tables = parse_file(realdata / rel, rel, cfg)
+    assert res.status == "ok", res.errors
+    return pd.read_csv(realdata / rel, comment="#"), tables
+
+
+@pytest.mark.realdata
+def test_ga4_channel_groups_match_raw_columns(realdata):
+    raw, tables = _ga(realdata, "Traffic_acquisition_Session_primary_channel_group_(Default_Channel_Group).csv")
+    t = w.sessions_by(tables["web_traffic"]).set_index("value")
+    raw = raw.set_index(raw.columns[0])
+    assert t["sessions"].to_dict() == raw["Sessions"].astype(float).to_dict()
+    assert t["share"].to_dict() == pytest.approx((raw["Sessions"] / raw["Sessions"].sum()).to_dict())
+    # GA4's own engagement rate column is engaged sessions / sessions
+    assert t["engaged_rate"].to_dict() == pytest.approx(raw["Engagement rate"].to_dict())
+    ps = w.sessions_by(tables["web_traffic"], period=Period(start="2025-06-01", end="2025-06-30"))
+    assert ps["sessions"].sum() == raw["Sessions"].sum()  # the export's range covers June: counted whole
+
+
+@pytest.mark.realdata
+def test_ga4_pages_match_raw_columns(realdata):
+    raw, tables = _ga(realdata, "Pages_and_screens_Page_path_and_screen_class.csv")
+    t = w.engaging_pages(tables["web_pages"], top=1000).set_index("page")
+    raw = raw.groupby(raw.columns[0]).agg(views=("Views", "sum"), users=("Active users", "sum"),
+                                          total=("Average engagement time per active user",
+                                                 lambda s: (s * raw.loc[s.index, "Active users"]).sum()))
+    assert t["views"].to_dict() == pytest.approx(raw["views"].to_dict())
+    assert t["engagement_hours"].to_dict() == pytest.approx((raw["total"] / 3600).to_dict())
+    top = raw["total"].idxmax()
+    assert t.index[0] == top

@@ -117,9 +117,10 @@ RATIOS = {
 }
 
 
-def ad_performance(ads: pd.DataFrame, by=("campaign",), account: str | None = None,
+def ad_performance(ads: pd.DataFrame, by=("platform", "campaign_id", "campaign"), account: str | None = None,
                    period: Period | None = None, total: bool = True) -> pd.DataFrame:
-    """Spend and delivery by campaign, objective, platform, ad set... (`by`: column names).
+    """Spend and delivery by campaign, objective, platform, ad set... (`by`: column names; the
+    default keeps apart campaigns that share a name, as Meta's 'Instagram Post' boosts do).
 
     Metric ids: marketing.spend, .impressions, .reach, .frequency, .cpm, .cpc, .cost_per_link_click,
     .ctr, .link_ctr, .cost_per_result, .cost_per_engagement. `results` and `cost_per_result` are
