@@ -1,0 +1,300 @@
+"""Charts and table helpers the notebooks share, so that every section looks the same.
+
+Each chart function draws one finished chart (titled and labelled through `style.finish`)
+and returns its matplotlib Figure; the notebook then calls `plt.show()`. Nothing here
+computes a metric: the figures come from `audit.metrics`, these functions only lay them out.
+Colours: the brand and competitors from `style.account_colors`, verdicts and sentiment from
+the Okabe-Ito palette (colour-blind safe) below.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import style
+
+VERDICT_COLORS = {
+    "higher": "#009E73",                   # bluish green
+    "lower": "#D55E00",                    # vermillion
+    "no reliable difference": "#8C8C8C",
+    "not enough data": "#D9D9D9",
+}
+SENTIMENT_COLORS = {"positive": "#009E73", "neutral": "#BBBBBB", "negative": "#D55E00"}
+HIGHLIGHT_COLOR = "#D55E00"
+
+# How compare_content / top_posts name the per-post value they used, in words.
+MEASURE_LABELS = {
+    "er_reach": "engagement rate by reach",
+    "er_impressions": "engagement rate by impressions",
+    "er_followers": "engagement rate by followers",
+    "engagement": "engagements per post",
+}
+
+# Posting slots: the report compares three parts of the day rather than 24 single hours
+# (24 comparisons would show a "significant" hour by chance alone).
+SLOTS = (("morning (before 11:00)", 0, 11), ("midday (11:00-14:59)", 11, 15), ("evening (from 15:00)", 15, 24))
+SLOT_ORDER = [s[0] for s in SLOTS]
+
+
+# ------------------------------------------------------------------------------ small helpers
+def pretty(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """The columns a reader needs, in this order, under readable names:
+    `pretty(summary, {"platform": "Platform", "posts": "Posts"})`. Missing columns are skipped."""
+    keep = [c for c in columns if c in df.columns]
+    return df[keep].rename(columns=dict(columns))
+
+
+def measure_label(measure: str) -> str:
+    return MEASURE_LABELS.get(measure, str(measure).replace("_", " "))
+
+
+def posting_slot(published_at: pd.Series, tz: str = "UTC") -> pd.Series:
+    """The part of the day each post was published in (local time in `tz`), as labelled in
+    SLOTS; missing when the time is unknown, including times of exactly 00:00:00, which is
+    what exports that give only the publication day (LinkedIn, YouTube) leave."""
+    t = pd.to_datetime(published_at)
+    if isinstance(t.dtype, pd.DatetimeTZDtype):
+        t = t.dt.tz_convert(tz)
+    hour = t.dt.hour
+    day_only = (t.dt.hour == 0) & (t.dt.minute == 0) & (t.dt.second == 0)
+    out = pd.Series(pd.NA, index=published_at.index, dtype="str")
+    for label, start, end in SLOTS:
+        out[((hour >= start) & (hour < end) & ~day_only).fillna(False).to_numpy(dtype=bool)] = label
+    return out
+
+
+def _fmt(v: float, percent: bool) -> str:
+    if v is None or not np.isfinite(v):
+        return ""
+    if percent:
+        return f"{v * 100:.1f} %" if abs(v) < 0.1 else f"{v * 100:.0f} %"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def _new_ax(ax, height: float | None = None):
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=(style.FIGSIZE[0], height or style.FIGSIZE[1]))
+    return fig, ax
+
+
+def _bar_height(n: int) -> float:
+    """Figure height for n horizontal bars: readable without wasting space."""
+    return min(9.0, max(2.4, 0.9 + 0.42 * n))
+
+
+def _whiskers(values, low, high) -> np.ndarray | None:
+    if low is None or high is None:
+        return None
+    v, lo, hi = (np.asarray(x, dtype=float) for x in (values, low, high))
+    err = np.vstack([v - lo, hi - v])
+    err = np.where(np.isfinite(err), np.clip(err, 0, None), 0)
+    return err
+
+
+# ------------------------------------------------------------------------------ bar charts
+def bars(df: pd.DataFrame, *, x: str, y: str, title: str, xlabel: str, low: str | None = None,
+         high: str | None = None, colors: Mapping[str, str] | str | None = None, percent: bool = False,
+         sort: bool = True, ax=None, labels: bool = True, source: str | None = None):
+    """Horizontal bars of `x` for each category `y` (largest on top when `sort`), with the 95 %
+    interval [`low`, `high`] as whiskers when given, and the value written at the end of each bar.
+    `colors`: one colour, or a colour per category (e.g. style.account_colors)."""
+    d = df[[c for c in dict.fromkeys([y, x, low, high]) if c]].dropna(subset=[x])
+    if sort:
+        d = d.sort_values(x, ascending=True, kind="stable")
+    else:
+        d = d.iloc[::-1]
+    fig, ax = _new_ax(ax, _bar_height(len(d)))
+    cats = d[y].astype(str).tolist()
+    vals = d[x].to_numpy(dtype=float)
+    if isinstance(colors, Mapping):
+        col = [colors.get(c, style.OTHER_COLOR) for c in cats]
+    else:
+        col = colors or style.BRAND_COLOR
+    err = _whiskers(vals, d[low] if low else None, d[high] if high else None)
+    pos = np.arange(len(d))
+    ax.barh(pos, vals, color=col, xerr=err, error_kw={"ecolor": "#444444", "capsize": 3, "lw": 1})
+    ax.set_yticks(pos, cats)
+    ax.grid(axis="y", visible=False)
+    if labels and len(vals):
+        right = vals if err is None else vals + err[1]
+        span = np.nanmax(np.abs(right)) if np.isfinite(right).any() else 1.0
+        for p, v, r in zip(pos, vals, right):
+            if np.isfinite(v):
+                ax.text(r + 0.01 * span, p, _fmt(v, percent), va="center", fontsize=9)
+        ax.set_xlim(left=min(0, np.nanmin(vals)), right=(span or 1.0) * 1.15)
+    style.finish(ax, title=title, x=xlabel, y=None, percent="x" if percent else None, source=source)
+    return fig
+
+
+def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order: Sequence[str] | None = None):
+    """What works, per platform: each group's median per-post value with its 95 % interval,
+    coloured by the verdict against the account's other posts (compare_content / compare_many
+    output: platform, group, value, low, high, verdict, measure). One panel per platform,
+    each on its own scale because platforms count engagement differently."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    d = res.dropna(subset=["value"])
+    platforms = list(dict.fromkeys(d["platform"])) if len(d) else []
+    n = max(1, len(platforms))
+    groups_per = [d[d["platform"] == p]["group"].nunique() for p in platforms] or [1]
+    height = sum(_bar_height(g) * 0.8 for g in groups_per) + 0.6
+    fig, axes = plt.subplots(n, 1, figsize=(style.FIGSIZE[0], min(16.0, max(2.6, height))), squeeze=False,
+                             gridspec_kw={"height_ratios": [max(1, g) + 1 for g in groups_per]})
+    for ax, platform in zip(axes[:, 0], platforms):
+        g = d[d["platform"] == platform].copy()
+        g["group"] = g["group"].astype(str)
+        if order is not None:
+            rank = {k: i for i, k in enumerate(order)}
+            g = g.assign(_o=g["group"].map(rank).fillna(len(rank))).sort_values(["_o", "group"], ascending=False)
+        else:
+            g = g.sort_values("value")
+        measure = str(g["measure"].iloc[0]) if "measure" in g else ""
+        percent = measure.startswith("er_")
+        pos = np.arange(len(g))
+        vals = g["value"].to_numpy(dtype=float)
+        err = _whiskers(vals, g["low"], g["high"])
+        ax.barh(pos, vals, color=[VERDICT_COLORS.get(v, style.OTHER_COLOR) for v in g["verdict"]], xerr=err,
+                error_kw={"ecolor": "#444444", "capsize": 3, "lw": 1})
+        ax.set_yticks(pos, g["group"].tolist())
+        ax.grid(axis="y", visible=False)
+        right = vals + (err[1] if err is not None else 0)
+        span = np.nanmax(right) if np.isfinite(right).any() else 1.0
+        for p, v, r in zip(pos, vals, right):
+            ax.text(r + 0.01 * span, p, _fmt(v, percent), va="center", fontsize=9)
+        ax.set_xlim(0, span * 1.18 if span > 0 else 1)
+        style.finish(ax, title=f"{platform.capitalize()}", x=f"Median {measure_label(measure)}"
+                     + (" (%)" if percent else " (count)"), y=None, percent="x" if percent else None)
+        ax.title.set_fontsize(11)
+    if not platforms:
+        axes[0, 0].set_axis_off()
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
+    handles = [Patch(color=c, label=k) for k, c in VERDICT_COLORS.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9,
+               title=f"{group_label} against the account's other posts", title_fontsize=9)
+    fig.tight_layout(rect=(0, 0.07 if n > 1 else 0.12, 1, 0.97))
+    return fig
+
+
+def stacked_shares(df: pd.DataFrame, *, category: str, parts: Sequence[str], title: str,
+                   colors: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None,
+                   xlabel: str = "Share (%)", ax=None):
+    """100 % stacked horizontal bars: for each `category` row, the shares in columns `parts`
+    (fractions that sum to about 1), with the percentage written in segments of 5 % or more."""
+    d = df.dropna(subset=list(parts), how="all").iloc[::-1]
+    fig, ax = _new_ax(ax, _bar_height(len(d)) + 0.4)
+    colors = colors or SENTIMENT_COLORS
+    names = names or {}
+    left = np.zeros(len(d))
+    pos = np.arange(len(d))
+    for part in parts:
+        v = d[part].fillna(0).to_numpy(dtype=float)
+        ax.barh(pos, v, left=left, color=colors.get(part, style.OTHER_COLOR), label=names.get(part, part))
+        for p, l0, w in zip(pos, left, v):
+            if w >= 0.05:
+                ax.text(l0 + w / 2, p, f"{w * 100:.0f} %", ha="center", va="center", fontsize=9,
+                        color="white" if part != "neutral" else style.TEXT_COLOR)
+        left += v
+    ax.set_yticks(pos, d[category].astype(str).tolist())
+    ax.set_xlim(0, 1)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=len(parts))
+    style.finish(ax, title=title, x=xlabel, y=None, percent="x")
+    return fig
+
+
+# ------------------------------------------------------------------------------ lines over time
+def account_lines(df: pd.DataFrame, *, x: str, y: str, hue: str, colors: Mapping[str, str], title: str,
+                  ylabel: str, percent: bool = False, order: Sequence[str] | None = None, xlabel: str | None = None,
+                  ax=None, band: tuple[str, str] | None = None):
+    """One line per `hue` value (an account, a platform), coloured by `colors`, in `order`
+    (default: the order of `colors`, then the others); `band` = (low, high) columns to shade."""
+    fig, ax = _new_ax(ax)
+    present = list(dict.fromkeys(df[hue].astype(str)))
+    names = [n for n in (order or list(colors)) if n in present] + [n for n in present if n not in (order or colors)]
+    for name in names:
+        g = df[df[hue].astype(str) == name].sort_values(x)
+        c = colors.get(name, style.OTHER_COLOR)
+        ax.plot(g[x], g[y], color=c, label=name, marker="o", markersize=3.5)
+        if band:
+            ax.fill_between(g[x], g[band[0]].astype(float), g[band[1]].astype(float), color=c, alpha=0.15, lw=0)
+    if len(names) > 1:
+        ax.legend(loc="best")
+    ax.set_ylim(bottom=0)
+    style.finish(ax, title=title, x=xlabel, y=ylabel, percent="y" if percent else None)
+    fig.autofmt_xdate()
+    return fig
+
+
+def spike_chart(spikes: pd.DataFrame, *, title: str, ylabel: str = "Mentions per day (count)",
+                window: tuple[Any, Any] | None = None, window_label: str | None = None, ax=None):
+    """Mentions per day (brand.spikes output: day, mentions, threshold, is_spike) with the
+    threshold above which a day is unusual, the unusual days marked, and `window` (start, end)
+    shaded and labelled (e.g. the crisis)."""
+    fig, ax = _new_ax(ax)
+    s = spikes.sort_values("day")
+    ax.plot(s["day"], s["mentions"], color=style.BRAND_COLOR, lw=1.2, label="mentions per day")
+    ax.plot(s["day"], s["threshold"], color="#666666", lw=1, ls="--", label="unusual above this line")
+    hit = s[s["is_spike"].astype(bool)]
+    ax.scatter(hit["day"], hit["mentions"], color=HIGHLIGHT_COLOR, s=22, zorder=3, label="unusual day")
+    if window is not None:
+        w0, w1 = pd.Timestamp(window[0]), pd.Timestamp(window[1]) + pd.Timedelta(hours=23)
+        ax.axvspan(w0, w1, color=HIGHLIGHT_COLOR, alpha=0.12, lw=0)
+        if window_label:
+            top = float(s["mentions"].max()) if len(s) else 1.0
+            ax.annotate(window_label, xy=(w1, top), xytext=(8, -4), textcoords="offset points", va="top",
+                        fontsize=9.5, color=HIGHLIGHT_COLOR, fontweight="bold")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", fontsize=9)
+    style.finish(ax, title=title, x=None, y=ylabel)
+    fig.autofmt_xdate()
+    return fig
+
+
+# ------------------------------------------------------------------------------ audience
+def age_gender(demo: pd.DataFrame, *, title: str, target_bands: Sequence[str] = (),
+               target_genders: Sequence[str] = ()):
+    """Audience by age band and gender, one panel per platform (audience.demographics output,
+    dimension 'age_gender'): women and men side by side per age band, the persona's age bands
+    shaded and its gender(s) outlined."""
+    import matplotlib.pyplot as plt
+
+    d = demo[demo["dimension"] == "age_gender"].dropna(subset=["age_band"])
+    platforms = list(dict.fromkeys(d["platform"]))
+    n = max(1, len(platforms))
+    fig, axes = plt.subplots(1, n, figsize=(style.FIGSIZE[0], 3.6), sharey=True, squeeze=False)
+    bands = sorted(d["age_band"].astype(str).unique(), key=lambda b: float(b.split("-")[0].rstrip("+") or 0))
+    genders = [("female", "women", style.OKABE_ITO[3]), ("male", "men", style.OKABE_ITO[5])]
+    for ax, platform in zip(axes[0], platforms):
+        g = d[d["platform"] == platform]
+        pos = np.arange(len(bands))
+        for k, (gender, word, color) in enumerate(genders):
+            v = g[g["gender"] == gender].groupby("age_band")["share"].sum().reindex(bands).fillna(0)
+            edge = style.TEXT_COLOR if gender in target_genders else "none"
+            ax.bar(pos + (k - 0.5) * 0.4, v.to_numpy(), width=0.4, color=color, label=word, edgecolor=edge, lw=0.8)
+        for i, b in enumerate(bands):
+            if b in target_bands:
+                ax.axvspan(i - 0.5, i + 0.5, color="#F0E442", alpha=0.25, lw=0)
+        ax.set_xticks(pos, bands, rotation=0, fontsize=9)
+        ax.grid(axis="x", visible=False)
+        style.finish(ax, title=platform.capitalize(), x="Age band", y="Share of the audience (%)" if ax is axes[0, 0]
+                     else None, percent="y")
+        ax.title.set_fontsize(11)
+    if not platforms:
+        axes[0, 0].set_axis_off()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    from matplotlib.patches import Patch
+
+    handles.append(Patch(color="#F0E442", alpha=0.4, label="target age"))
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=9)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
+    fig.tight_layout(rect=(0, 0.08, 1, 0.95))
+    return fig
+

@@ -1,0 +1,143 @@
+"""audit.plots: the shared chart and table helpers draw what they are given, titled and labelled."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from audit import plots, style  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def bar_widths(ax) -> list[float]:
+    return [round(p.get_width(), 9) for p in ax.patches]
+
+
+def test_pretty_keeps_order_renames_and_skips_missing_columns():
+    df = pd.DataFrame({"b": [1], "a": [2], "c": [3]})
+    out = plots.pretty(df, {"a": "Alpha", "zzz": "Nope", "b": "Beta"})
+    assert list(out.columns) == ["Alpha", "Beta"]
+    assert out.iloc[0].tolist() == [2, 1]
+
+
+def test_posting_slot_uses_local_time_and_leaves_day_only_times_unknown():
+    t = pd.Series(pd.to_datetime([
+        "2026-01-15T07:30:00Z",  # 08:30 in Paris (winter, UTC+1): morning
+        "2026-07-15T09:30:00Z",  # 11:30 in Paris (summer, UTC+2): midday
+        "2026-01-15T13:59:00Z",  # 14:59 Paris: midday
+        "2026-01-15T14:00:00Z",  # 15:00 Paris: evening
+        "2026-01-14T23:00:00Z",  # 00:00:00 Paris: a day-only export, unknown
+        "2026-01-14T23:00:01Z",  # 00:00:01 Paris: a real time, morning
+        None,
+    ], utc=True))
+    slot = plots.posting_slot(t, "Europe/Paris")
+    m, d, e = plots.SLOT_ORDER
+    assert slot.iloc[:4].tolist() == [m, d, d, e]
+    assert slot.isna().tolist() == [False, False, False, False, True, False, True]
+    assert slot.iloc[5] == m
+
+
+def test_bars_draw_sorted_values_with_intervals_and_labels():
+    df = pd.DataFrame({"name": ["a", "b", "c"], "v": [0.2, 0.05, np.nan], "lo": [0.1, 0.01, np.nan],
+                       "hi": [0.3, 0.09, np.nan]})
+    fig = plots.bars(df, x="v", y="name", low="lo", high="hi", title="T", xlabel="Share (%)", percent=True,
+                     colors={"a": "#000000"})
+    ax = fig.axes[0]
+    assert ax.get_title() == "T" and ax.get_xlabel() == "Share (%)"
+    assert bar_widths(ax) == [0.05, 0.2]  # the missing value is left out, the largest on top
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b", "a"]
+    assert to_hex(ax.patches[1].get_facecolor()) == "#000000"
+    assert to_hex(ax.patches[0].get_facecolor()) == style.OTHER_COLOR.lower()
+    assert sorted(t.get_text() for t in ax.texts) == ["20 %", "5.0 %"]
+
+
+def test_bars_keep_the_given_order_when_not_sorted():
+    df = pd.DataFrame({"name": ["x", "y"], "v": [1.0, 5.0]})
+    ax = plots.bars(df, x="v", y="name", title="T", xlabel="n", sort=False).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["y", "x"]  # first row on top
+
+
+def test_comparison_panels_one_panel_per_platform_coloured_by_verdict():
+    res = pd.DataFrame({
+        "platform": ["facebook", "facebook", "tiktok"], "group": ["reel", "photo", "video"],
+        "measure": ["er_reach", "er_reach", "engagement"], "value": [0.09, 0.04, 245.0],
+        "low": [0.08, 0.03, 200.0], "high": [0.1, 0.05, 300.0],
+        "verdict": ["higher", "lower", "not enough data"]})
+    fig = plots.comparison_panels(res, title="What works", group_label="Content type")
+    panels = [ax for ax in fig.axes if ax.patches]
+    assert [ax.get_title() for ax in panels] == ["Facebook", "Tiktok"]
+    fb = panels[0]
+    colours = {t.get_text(): to_hex(p.get_facecolor()) for t, p in zip(fb.get_yticklabels(), fb.patches)}
+    assert colours == {"photo": plots.VERDICT_COLORS["lower"].lower(), "reel": plots.VERDICT_COLORS["higher"].lower()}
+    assert "engagement rate by reach" in fb.get_xlabel()
+    assert "engagements per post" in panels[1].get_xlabel()
+    assert fig._suptitle.get_text() == "What works"
+
+
+def test_comparison_panels_follow_a_given_order_and_survive_no_data():
+    res = pd.DataFrame({"platform": ["x"] * 3, "group": ["b", "c", "a"], "measure": ["er_reach"] * 3,
+                        "value": [0.1, 0.2, 0.3], "low": [np.nan] * 3, "high": [np.nan] * 3,
+                        "verdict": ["no reliable difference"] * 3})
+    ax = plots.comparison_panels(res, title="T", group_label="Slot", order=["a", "b", "c"]).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b", "a"]  # a on top
+    empty = res.iloc[0:0]
+    fig = plots.comparison_panels(empty, title="T", group_label="Slot")
+    assert not fig.axes[0].axison
+
+
+def test_stacked_shares_add_up_and_write_large_segments():
+    df = pd.DataFrame({"account": ["A", "B"], "positive": [0.5, 0.2], "neutral": [0.47, 0.3],
+                       "negative": [0.03, 0.5]})
+    ax = plots.stacked_shares(df, category="account", parts=["positive", "neutral", "negative"], title="S").axes[0]
+    assert len(ax.patches) == 6
+    assert sorted(t.get_text() for t in ax.texts) == sorted(["50 %", "47 %", "20 %", "30 %", "50 %"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["B", "A"]  # first row on top
+
+
+def test_account_lines_colour_each_account_and_keep_the_brand_first():
+    df = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-02-01"] * 2),
+                       "account": ["Rival", "Rival", "Brand", "Brand"], "n": [1, 2, 3, 4]})
+    colors = style.account_colors(["Brand", "Rival"])
+    ax = plots.account_lines(df, x="month", y="n", hue="account", colors=colors, title="M", ylabel="Mentions").axes[0]
+    assert [ln.get_label() for ln in ax.lines] == ["Brand", "Rival"]
+    assert to_hex(ax.lines[0].get_color()) == style.BRAND_COLOR.lower()
+    assert ax.get_ylabel() == "Mentions"
+
+
+def test_spike_chart_marks_the_unusual_days_and_the_window():
+    days = pd.date_range("2026-03-01", periods=10, freq="D")
+    s = pd.DataFrame({"day": days, "mentions": [5, 6, 5, 40, 50, 6, 5, 5, 6, 5], "threshold": [15.0] * 10,
+                      "is_spike": [False, False, False, True, True] + [False] * 5})
+    ax = plots.spike_chart(s, title="Spikes", window=(days[3], days[4]), window_label="recall").axes[0]
+    marked = ax.collections[0].get_offsets()
+    assert len(marked) == 2 and sorted(marked[:, 1].tolist()) == [40, 50]
+    assert [t.get_text() for t in ax.texts] == ["recall"]
+    assert ax.get_title() == "Spikes"
+
+
+def test_age_gender_one_panel_per_platform_with_the_target_shaded():
+    demo = pd.DataFrame({
+        "platform": ["instagram"] * 4 + ["facebook"] * 2, "dimension": ["age_gender"] * 6,
+        "age_band": ["25-34", "25-34", "65+", "65+", "25-34", "65+"],
+        "gender": ["female", "male", "female", "male", "female", "female"],
+        "share": [0.5, 0.1, 0.3, 0.1, 0.2, 0.8]})
+    fig = plots.age_gender(demo, title="Audience", target_bands=["25-34"], target_genders=["female"])
+    panels = [ax for ax in fig.axes if ax.patches]
+    assert [ax.get_title() for ax in panels] == ["Instagram", "Facebook"]
+    insta = panels[0]
+    heights = sorted(round(p.get_height(), 9) for p in insta.patches if round(p.get_width(), 9) == 0.4)
+    assert len(heights) == 4  # women and men for two age bands; the shaded target band is not a bar
+    heights = [h for h in heights if h > 0]
+    assert heights == [0.1, 0.1, 0.3, 0.5]
+    assert [t.get_text() for t in insta.get_xticklabels()] == ["25-34", "65+"]
