@@ -170,8 +170,9 @@ def month_day(series: pd.Series) -> pd.DataFrame:
 
 
 def is_yearless(series: pd.Series) -> bool:
-    vals = series[~V.blank(series)]
-    return bool(len(vals)) and month_day(vals.head(20))["month"].notna().all()
+    """Most of the first cells read as a month and a day without a year (the rest are errors to report)."""
+    vals = series[~V.blank(series)].head(20)
+    return bool(len(vals)) and month_day(vals)["month"].notna().mean() >= 0.5
 
 
 def anchor_for(ctx: ParseContext, hints: list[dt.date] = ()) -> tuple[dt.date, str]:
@@ -213,6 +214,9 @@ def yearless_days(ctx: ParseContext, frame: pd.DataFrame, col: str, hints: list[
     lm, ld = int(ok["month"].iloc[latest]), int(ok["day"].iloc[latest])
     latest_year = anchor.year if (lm, ld) <= (anchor.month, anchor.day) else anchor.year - 1
     years = latest_year - offsets[latest] + offsets
+    if len(years) and years.min() < anchor.year - 5:
+        raise DataError("the days are not in date order, so the years they belong to cannot be told "
+                        "(TikTok writes them without a year)", ctx.source, None, col)
     days = []
     for (m, d), y, idx in zip(ok[["month", "day"]].astype(int).itertuples(index=False), years, ok.index):
         try:
@@ -273,7 +277,10 @@ def series_days(ctx: ParseContext, frame: pd.DataFrame, col: str, formats: tuple
         return ctx.days(frame, col, formats=formats)
     regular = {}
     for day_first in (False, True):
-        parsed, _ = V.to_datetime(s, day_first=day_first, strict=False)
+        try:
+            parsed, _ = V.to_datetime(s, day_first=day_first, strict=False)
+        except (ValueError, OverflowError):  # out-of-range years: left to the strict reading below
+            continue
         steps = parsed.dropna().drop_duplicates().sort_values().diff().dropna().dt.days
         if parsed[values.index].notna().all() and len(steps) and (steps == 1).all():
             regular[day_first] = parsed
