@@ -396,8 +396,8 @@ class Audience(Format):
         mangled = V.looks_excel_mangled(raw)
         if mangled.any():
             i = mangled[mangled].index[0]
-            raise DataError(f"audience percentages such as {raw.loc[i]!r} were turned into dates by a spreadsheet "
-                            f"re-save ({int(mangled.sum())} in this column), so the shares cannot be trusted; export "
+            raise DataError(f"{int(mangled.sum())} audience percentage(s) such as {raw.loc[i]!r} look like numbers that "
+                            "Excel turned into dates when the file was re-saved, so the shares cannot be trusted; export "
                             "Audience.csv again from Meta Business Suite and use it without opening it in Excel",
                             ctx.source, int(i), col)
         v = ctx.numbers(frame, col)
