@@ -353,3 +353,14 @@ def test_km_properties(rows, rnd):
 def test_nps_properties(scores):
     e = ex.nps(surveys(nps=scores))
     assert -100 <= e.low <= e.value <= e.high <= 100
+
+
+def test_complaint_tags_share_the_rules_vocabulary():
+    ib = inbox([T0] * 4, [pd.NaT] * 4, is_complaint=[True] * 4,
+               text=["colis jamais arrivé", "bof", "Commande incomplète", "rien"],
+               topic=["Livraison", "autre", "Accueil", "Allergènes"])
+    c = ex.complaints({"inbox": ib}, "Brand")
+    assert c["topic"].tolist() == ["delivery", "other", "store_staff", "food_safety"]
+    ib2 = ib.assign(topic=["Emballage", None, None, None])
+    c2 = ex.complaints({"inbox": ib2}, "Brand")
+    assert c2["topic"].tolist() == ["emballage", "other", "orders", "other"]  # unknown tags kept as written

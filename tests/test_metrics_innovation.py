@@ -150,3 +150,20 @@ def test_properties(texts, rnd):
     ideas2 = inn.find_ideas(df.iloc[order].reset_index(drop=True))
     assert sorted(ideas["item_id"]) == sorted(ideas2["item_id"])
     pd.testing.assert_frame_equal(inn.idea_themes(ideas), inn.idea_themes(ideas2))
+
+
+def test_demo_planted_suggestions():
+    """The demo client plants twelve suggestions verbatim and no other text uses suggestion wording
+    (audit.demo.world / texts): the rules find all twelve and nothing else."""
+    world = pytest.importorskip("audit.demo.world")
+    demo_texts = pytest.importorskip("audit.demo.texts")
+    planted = world.SUGGESTIONS_INBOX + world.SUGGESTIONS_REVIEWS + world.SUGGESTIONS_SURVEY
+    others = [x for k, v in vars(demo_texts).items() if k.isupper() and isinstance(v, tuple)
+              for x in v if isinstance(x, str)]
+    assert len(planted) == 12 and len(others) > 50
+    texts = pd.DataFrame({"source": "inbox", "platform": "x", "account": "Brand",
+                          "item_id": [str(i) for i in range(len(planted) + len(others))], "at": T0,
+                          "text": list(planted) + others})
+    ideas = inn.find_ideas(texts)
+    assert sorted(ideas["text"]) == sorted(planted)
+    assert (ideas["theme"] != "other").all()

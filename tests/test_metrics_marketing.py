@@ -61,6 +61,15 @@ def test_default_grouping_keeps_same_named_campaigns_apart():
     assert t["campaign_id"].tolist() == ["2", "1", "all"] and t["spend"].tolist() == [2, 1, 3]
 
 
+def test_money_never_added_across_currencies():
+    df = table("ads", level="campaign", campaign=["A", "B", "C"], currency=["EUR", "USD", "EUR"],
+               spend=[10.0, 20, 5], impressions=[1000.0, 1000, 1000])
+    t = mk.ad_performance(df, by=["campaign"])
+    assert list(t.columns[:2]) == ["currency", "campaign"]
+    totals = t[t["campaign"] == "all"].set_index("currency")["spend"].to_dict()
+    assert totals == {"EUR": 15, "USD": 20}
+
+
 def test_ratio_of_sums_not_mean_of_rows():
     df = table("ads", level="campaign", campaign=["A", "B"], spend=[10.0, 90], impressions=[10000.0, 1000],
                period_start=[JAN[0]] * 2, period_end=[JAN[1]] * 2)

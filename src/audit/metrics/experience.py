@@ -98,21 +98,29 @@ COMPLAINT_KEYWORDS: dict[str, tuple[str, ...]] = {
            "plus jamais", "toujours pas", "toujours rien", "aucune reponse", "pas de reponse", "rembourse*",
            "casse", "cassee", "en panne", "impoli*", "lamentable", "ne fonctionne pas", "ne marche pas"),
 }
-COMPLAINT_TOPICS: dict[str, tuple[str, ...]] = {
+COMPLAINT_TOPICS: dict[str, tuple[str, ...]] = {  # first match wins
     "delivery": ("deliver*", "livraison*", "livre", "livree", "colis", "parcel*", "package*", "shipping",
                  "expedition*", "late", "retard*", "lost", "perdu*"),
+    "orders": ("commande*", "order", "orders", "ordered", "wrong item", "missing item", "manquant*",
+               "pas prete", "not ready"),
     "billing_refund": ("refund*", "rembours*", "bill*", "factur*", "charged", "preleve*", "prelevement*",
-                       "payment*", "paiement*", "price*", "prix", "overcharg*"),
+                       "payment*", "paiement*", "price*", "prix", "overcharg*", "cher", "expensive"),
     "product_quality": ("broken", "casse*", "defect*", "defaut*", "quality", "qualite", "damaged", "abime*",
-                        "expired", "perime*", "faulty", "mauvais produit"),
+                        "expired", "perime*", "faulty", "mauvais produit", "rassis", "stale", "sec", "brule*"),
+    "food_safety": ("allergen*", "allergie*", "allergy", "allergic", "allergique*", "intoxication*",
+                    "food poisoning", "malade", "sick", "rappel*", "recall*"),
     "customer_service": ("customer service", "service client", "support", "no answer", "no response",
-                         "aucune reponse", "pas de reponse", "rude", "impoli*", "hold", "attente", "wait*",
+                         "aucune reponse", "pas de reponse", "injoignable", "hold", "attente", "wait*",
                          "sav", "conseiller*", "agent*"),
     "website_app": ("website", "site", "app", "application", "appli", "bug*", "login", "connexion",
                     "password", "mot de passe", "checkout", "panier"),
     "store_staff": ("store*", "magasin*", "staff", "vendeu*", "caisse*", "cashier*", "queue", "file d'attente",
-                    "boutique*"),
+                    "boutique*", "accueil", "rude", "impoli*", "desagreable*", "unfriendly"),
 }
+
+# Inbox tags that say nothing about the topic: the text's keywords decide instead.
+GENERIC_TAGS = frozenset({"autre", "autres", "other", "others", "divers", "misc", "general", "général", "none",
+                          "n/a", "-"})
 
 
 # ----------------------------------------------------------------------- helpers
@@ -383,8 +391,10 @@ def complaints(tables, account: str, period: Period | None = None, tz: str = "UT
     source, platform, item_id, at, text, how (flag / keyword / rating) and topic.
 
     Inbox: the `is_complaint` flag, or a complaint keyword when the flag is missing. Mentions:
-    a complaint keyword. Reviews: 1 or 2 stars. Topic: the inbox tag when given, else the first
-    topic of COMPLAINT_TOPICS whose keywords appear, else 'other'."""
+    a complaint keyword. Reviews: 1 or 2 stars. Topic: the inbox tag when given (renamed to the
+    COMPLAINT_TOPICS topic its words match, so 'Livraison' and 'delivery' are one topic; generic
+    tags such as 'autre' are ignored), else the first topic whose keywords appear in the text,
+    else 'other'."""
     kws = complaint_keywords(config)
     frames = []
     ib = _get(tables, "inbox")
@@ -416,13 +426,20 @@ def complaints(tables, account: str, period: Period | None = None, tz: str = "UT
     if not frames:
         return pd.DataFrame(columns=cols)
     c = pd.concat([f for f in frames if len(f)] or frames, ignore_index=True)
-    flags = theme_flags(c["text"], COMPLAINT_TOPICS)
-    names = np.array(list(COMPLAINT_TOPICS) + ["other"])
-    first = np.where(flags.any(axis=1), flags.to_numpy().argmax(axis=1), len(COMPLAINT_TOPICS)) \
-        if len(c) else np.array([], dtype=int)
-    tag = c["tag"].astype("str").str.strip().str.casefold().replace("", pd.NA)
-    c["topic"] = tag.fillna(pd.Series(names[first.astype(int)], index=c.index))
+    tag = c["tag"].astype("str").str.strip().str.casefold()
+    tag = tag.where(~tag.isin(GENERIC_TAGS) & tag.ne(""))
+    # one vocabulary: a tag that matches a topic rule ('livraison') takes the rule's name ('delivery')
+    c["topic"] = _first_topic(tag).fillna(tag).fillna(_first_topic(c["text"]).fillna("other"))
     return c[cols]
+
+
+def _first_topic(text: pd.Series) -> pd.Series:
+    """The first COMPLAINT_TOPICS topic whose keywords appear in the text, else NA."""
+    flags = theme_flags(text, COMPLAINT_TOPICS)
+    names = np.array(list(COMPLAINT_TOPICS), dtype=object)
+    hit = flags.to_numpy().any(axis=1) if len(flags) else np.array([], dtype=bool)
+    first = flags.to_numpy().argmax(axis=1) if len(flags) else np.array([], dtype=int)
+    return pd.Series(np.where(hit, names[first] if len(first) else first, None), index=text.index, dtype="str")
 
 
 def _get(tables, name):

@@ -52,7 +52,8 @@ IDEA_KEYWORDS: dict[str, tuple[str, ...]] = {
         "could you add", "can you add", "you should add", "you should offer", "you should make",
         "you should sell", "you should open", "you should bring", "should have an option",
         "add an option", "how about adding", "what about adding", "consider adding", "bring back",
-        "could be improved", "improvement",
+        "could be improved", "improvement", "why don't you", "why not add", "why not offer", "you could add",
+        "you could offer", "please offer", "please bring",
     ),
     "fr": (
         "suggestion*", "suggere*", "idee", "idees", "ce serait bien", "ce serait top", "ce serait genial",
@@ -60,29 +61,40 @@ IDEA_KEYWORDS: dict[str, tuple[str, ...]] = {
         "serait-il possible", "serait il possible", "vous devriez", "il faudrait", "pourriez-vous ajouter",
         "pourriez vous ajouter", "pourriez-vous proposer", "j'aimerais que", "j'aimerais bien",
         "j'aimerais voir", "je propose", "proposition", "pourquoi ne pas", "pensez a ajouter",
-        "merci d'ajouter", "ameliorer", "amelioration*", "remettez", "ramenez",
+        "merci d'ajouter", "ameliorer", "amelioration*", "remettez", "ramenez", "pourquoi pas un",
+        "pourquoi pas une", "pourquoi pas des", "pourquoi pas le", "pourquoi pas la", "j'aimerais pouvoir",
+        "j'aimerais un", "j'aimerais une", "j'aimerais des", "proposez", "vous pourriez", "ajoutez",
     ),
 }
 # Phrases removed before matching: they contain a keyword but do not carry an idea.
-IDEA_EXCLUDE = ("no idea", "any idea", "any ideas", "aucune idee", "pas d'idee", "pas la moindre idee")
+IDEA_EXCLUDE = ("no idea", "any idea", "any ideas", "aucune idee", "pas d'idee", "pas la moindre idee",
+                "j'aimerais un remboursement", "j'aimerais une reponse", "j'aimerais un retour",
+                "j'aimerais une explication", "j'aimerais un geste commercial")
 
+# Themes in order of precedence: an idea's `theme` is the first that matches (flags keep them all).
 IDEA_THEMES: dict[str, tuple[str, ...]] = {
     "product": ("product*", "produit*", "range", "gamme", "flavour*", "flavor*", "saveur*", "parfum*",
                 "size*", "taille*", "colour*", "color*", "couleur*", "model*", "modele*", "recipe*",
-                "recette*", "ingredient*", "vegan", "bio", "organic"),
-    "service": ("service", "staff", "personnel", "accueil", "support", "sav", "conseil*", "advice"),
-    "delivery": ("deliver*", "livraison*", "livrer", "shipping", "expedition*", "click and collect",
-                 "click & collect", "retrait", "pick up", "pickup", "drive"),
+                "recette*", "ingredient*", "vegan*", "vegane*", "vegetal*", "gluten*", "sans gluten", "lactose",
+                "bio", "organic", "allergen*", "etiquet*", "label*", "version*", "portion*", "individuel*",
+                "mini", "minis"),
+    "delivery": ("deliver*", "livraison*", "livrer", "livre*", "shipping", "expedition*", "click and collect",
+                 "click & collect", "retrait", "retirer", "pick up", "pickup", "drive"),
+    "store": ("store*", "shop", "shops", "magasin*", "boutique*", "opening hours", "horaires", "ouvert*",
+              "ouvrir", "open", "opening", "dimanche", "sunday*", "parking", "location*", "emplacement*",
+              "places assises", "seating", "terrasse*"),
     "website_app": ("website", "site", "app", "apps", "application", "appli", "online", "en ligne", "login",
                     "account", "compte", "checkout", "payment*", "paiement*"),
     "price_loyalty": ("price*", "prix", "tarif*", "discount*", "promo*", "reduction*", "loyalty",
-                      "fidelite", "offer*", "offre*", "coupon*", "voucher*"),
-    "store": ("store*", "shop", "shops", "magasin*", "boutique*", "opening hours", "horaires", "ouvert*",
-              "open on", "parking", "location*", "emplacement*"),
+                      "fidelite", "offer*", "offre*", "coupon*", "voucher*", "abonnement*", "subscription*"),
     "sustainability": ("packaging", "emballage*", "plastic", "plastique", "recycl*", "eco*", "vrac", "bulk",
-                       "durable*", "sustainab*", "zero dechet", "zero waste"),
+                       "durable*", "sustainab*", "zero dechet", "zero waste", "consign*", "reutilisable*",
+                       "reusable", "gaspill*"),
+    "events": ("atelier*", "workshop*", "event*", "evenement*", "concours", "contest*", "giveaway*", "cours",
+               "class", "classes", "degustation*", "tasting*"),
     "communication": ("newsletter*", "instagram", "facebook", "tiktok", "video*", "contenu*", "content",
-                      "concours", "contest*", "giveaway*", "event*", "evenement*", "atelier*", "workshop*"),
+                      "recette en video"),
+    "service": ("service", "staff", "personnel", "accueil", "support", "sav", "conseil*", "advice"),
 }
 
 TEXT_COLUMNS = ["source", "platform", "account", "item_id", "at", "text"]

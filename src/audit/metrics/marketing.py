@@ -125,9 +125,13 @@ def ad_performance(ads: pd.DataFrame, by=("platform", "campaign_id", "campaign")
     Metric ids: marketing.spend, .impressions, .reach, .frequency, .cpm, .cpc, .cost_per_link_click,
     .ctr, .link_ctr, .cost_per_result, .cost_per_engagement. `results` and `cost_per_result` are
     filled only for groups with a single result type (named in `result_type`; 'mixed' otherwise).
-    With `total`, a last row 'all' sums everything. Largest spend first."""
+    With `total`, a last row 'all' sums everything. Largest spend first. Money is never added
+    across currencies: when the rows carry several, `currency` becomes the first grouping key
+    and there is one total per currency."""
     keys = list(by)
     df = ads_in_scope(ads, account, period)
+    by_currency = "currency" not in keys and df["currency"].nunique() > 1
+    keys = ["currency"] * by_currency + keys
     cols = keys + [c for c in ("rows", *AD_SUMS, "frequency", "cpm", "cpc", "cost_per_link_click", "ctr",
                                "link_ctr", "cost_per_engagement", "result_type", "results", "cost_per_result")
                    if c not in keys]
@@ -136,8 +140,8 @@ def ad_performance(ads: pd.DataFrame, by=("platform", "campaign_id", "campaign")
     df = df.assign(**{k: df[k].astype("str").fillna("(not set)") for k in keys})
     frames = [_perf(df, keys)]
     if total and keys:
-        t = _perf(df, [])
-        for k in keys:
+        t = _perf(df, ["currency"] * by_currency)
+        for k in keys[by_currency:]:
             t[k] = "all"
         frames.append(t)
     out = pd.concat(frames, ignore_index=True)
