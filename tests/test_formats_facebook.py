@@ -233,3 +233,16 @@ def test_uci_does_not_steal_legacy_post_exports():
     header = "Post ID,Posted,Post Month,Post Weekday,Post Hour,Lifetime Post Total Reach\n1_2,01/01/2014 10:00:00 AM,1,4,10,5\n"
     fmt, _ = best_format(blocks_from_bytes(header.encode(), "x.csv")[0])
     assert fmt.id == "facebook.insights_posts"
+
+
+def test_legacy_posts_export_limit_is_reported(fixtures, tmp_path):
+    lines = (fixtures / "Facebook Insights Data Export (Post Level) - Acme Bakery - 2017-03-31.csv") \
+        .read_bytes().decode("utf-8-sig").split("\r\n")
+    post = lines[2].split(",", 1)[1]
+    body = [f"111111111111111_{i}," + post for i in range(500)]
+    f = tmp_path / "posts.csv"
+    f.write_text("\r\n".join(lines[:2] + body) + "\r\n", encoding="utf-8-sig")
+    res, t = parse(f)
+    assert res.tables == {"posts": 500} and any("export limit" in w for w in res.warnings)
+    res, _ = parse(fixtures / "Facebook Insights Data Export (Post Level) - Acme Bakery - 2017-03-31.csv")
+    assert not any("export limit" in w for w in res.warnings)

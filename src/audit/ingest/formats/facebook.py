@@ -242,7 +242,7 @@ class InsightsPosts(Format):
     label = "Facebook Page Insights 'Export data', post level (legacy, CSV or Excel; also the video-posts file)"
     platform = "facebook"
     tables = ("posts",)
-    row_cap = 500
+    ROW_CAP = 500  # posts per file (the description row is not one; checked in parse)
 
     def match(self, block: Block) -> float:
         score = header_score(block, ["Post ID", "Posted", {"Lifetime Post Total Reach", "Lifetime Post Total Impressions"}],
@@ -266,6 +266,8 @@ class InsightsPosts(Format):
         keep = ids.notna()
         ctx.drop(int((~keep).sum()), "rows without a post id")
         df, ids = df[keep], ids[keep]
+        if len(df) == self.ROW_CAP:
+            ctx.warn(f"{self.ROW_CAP} posts: the export limit is reached, so older posts of the period are missing")
 
         def num(*names, kind=None):
             c = t.column(*names, kind=kind)
