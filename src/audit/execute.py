@@ -38,7 +38,7 @@ def execute_notebook(task: dict) -> dict:
     retry_reason = None
     with open(task["log"], "ab") as log:
         for attempt in (1, 2):
-            state = {"kernel_ready": False, "cell": None}
+            state = {"kernel_ready": False, "cell": None, "first_line": ""}
             # A warm (forked) kernel first; should it not start, a standard one the second time.
             warm = attempt == 1 and kernels.active()
             try:
@@ -49,7 +49,8 @@ def execute_notebook(task: dict) -> dict:
                     shutdown_kernel="immediate", kernel_env=env, kernel_cwd=task["cwd"], kernel_log=log,
                     kernel_manager_class=kernels.forked_kernel_manager_class() if warm else None,
                     on_notebook_start=lambda **kw: state.update(kernel_ready=True),
-                    on_cell_start=lambda cell=None, cell_index=None, **kw: state.update(cell=cell_index),
+                    on_cell_start=lambda cell=None, cell_index=None, **kw: state.update(
+                        cell=cell_index, first_line=_first_line(cell)),
                 )
                 return entry(task, "ok", started_at, t0, attempt, retry_reason, kernel="warm" if warm else "fresh")
             except PapermillExecutionError as e:
@@ -57,8 +58,8 @@ def execute_notebook(task: dict) -> dict:
                        "message": f"{e.ename}: {e.evalue}"}
             except CellTimeoutError:
                 err = {"kind": "timeout", "cell": state["cell"],
-                       "message": f"cell {state['cell']} ran longer than the limit of {task['cell_timeout']:g} s "
-                                  "per cell, so the notebook was stopped there"}
+                       "message": f"the cell beginning `{state['first_line']}` ran longer than the limit of "
+                                  f"{task['cell_timeout']:g} s per cell, so the notebook was stopped there"}
             except DeadKernelError as e:
                 err = {"kind": "kernel_died", "cell": state["cell"], "message": f"the kernel died ({e})"}
             except Exception as e:  # noqa: BLE001 - every failure becomes the notebook's outcome
@@ -128,6 +129,11 @@ def _register_engine() -> None:
 
     papermill_engines.register(ENGINE, AuditEngine)
     _registered = True
+
+
+def _first_line(cell) -> str:
+    lines = [x for x in (getattr(cell, "source", "") or "").splitlines() if x.strip()]
+    return (lines[0].strip()[:60] + ("…" if len(lines[0].strip()) > 60 else "")) if lines else ""
 
 
 def _now() -> str:
