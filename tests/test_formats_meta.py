@@ -229,6 +229,20 @@ def test_early_2024_layout_metric_in_header_stacked(fixtures):
     assert ig["value"].tolist() == [7, 2] and ig["date"].min() == pd.Timestamp("2024-02-01")
 
 
+def test_page_likes_running_total_or_daily_new_is_told_by_the_values(tmp_path):
+    def series(values):
+        rows = "".join(f'"2024-02-{d:02d}T08:00:00","{v}"\r\n' for d, v in enumerate(values, start=1))
+        f = tmp_path / "Page likes.csv"
+        f.write_bytes(('sep=,\r\n"Date","Facebook Page likes"\r\n' + rows).encode("utf-16"))
+        res, t = parse(f)
+        return set(t["account_daily"]["metric"]), res.warnings
+    metric, warnings = series([18400, 18402, 18409, 18405, 18411])
+    assert metric == {"followers"} and any("running total" in w for w in warnings)
+    metric, warnings = series([3, 0, 5, 2, 0])
+    assert metric == {"followers_gained"} and any("new followers per day" in w for w in warnings)
+    assert series([12, 15, 9, 14])[0] == {"followers_gained"}
+
+
 def test_excel_resaved_semicolon_series(fixtures):
     res, t = parse(fixtures / "Link clicks.csv")
     assert res.formats == ["meta.daily_series"]
@@ -244,7 +258,7 @@ def test_series_title_mapping():
     assert series_metric("Content interactions") == (None, "engagements", True)
     assert series_metric("Facebook link clicks") == ("facebook", "link_clicks", True)
     assert series_metric('"Instagram follows";') == ("instagram", "followers_gained", True)
-    assert series_metric("Facebook Page likes") == ("facebook", "followers_gained", True)
+    assert series_metric("Facebook follows") == ("facebook", "followers_gained", True)
     assert series_metric("Something new") == (None, "something_new", False)
 
 

@@ -206,13 +206,15 @@ class VideoContent(_Content):
 
 
 # --- per-metric daily series ----------------------------------------------------------------------------
+FOLLOWERS_EITHER = "followers|followers_gained"
 SERIES_METRICS = {  # title or header without its platform prefix (casefolded) -> canonical metric
     "reach": "reach", "accounts reached": "reach", "page reach": "reach",
     "views": "views", "impressions": "impressions", "viewers": "viewers",
-    "follows": "followers_gained", "new follows": "followers_gained", "page likes": "followers_gained",
-    "new likes": "followers_gained", "new followers": "followers_gained",
-    # the early-2024 "Results" export: "Instagram followers" is the day's new followers, like "Page likes"
-    "followers": "followers_gained",
+    "follows": "followers_gained", "new follows": "followers_gained", "new likes": "followers_gained",
+    "new followers": "followers_gained", "new page likes": "followers_gained",
+    # The early-2024 layout's "Facebook Page likes" / "Instagram followers" are read as the day's new
+    # followers by some users and as the running total by others: the values decide (see `_followers`).
+    "page likes": FOLLOWERS_EITHER, "followers": FOLLOWERS_EITHER, "likes": FOLLOWERS_EITHER,
     "unfollows": "followers_lost", "net follows": "followers_net",
     "visits": "profile_visits", "page visits": "profile_visits", "profile visits": "profile_visits",
     "content interactions": "engagements", "interactions": "engagements", "post engagements": "engagements",
@@ -242,6 +244,15 @@ def series_metric(name: str) -> tuple[str | None, str, bool]:
     if t in SERIES_METRICS:
         return platform, SERIES_METRICS[t], True
     return platform, re.sub(r"[^a-z0-9]+", "_", t).strip("_") or "value", False
+
+
+def _followers(values: pd.Series) -> str:
+    """A follower count that barely moves from day to day is the running total; one that often hits
+    zero or swings by its own size is the day's new followers."""
+    v = values.dropna()
+    if len(v) >= 3 and (v > 0).all() and v.median() > 20 * max(v.diff().abs().median(), 1.0):
+        return "followers"
+    return "followers_gained"
 
 
 def _title_of(block: Block) -> str | None:
@@ -294,7 +305,12 @@ class DailySeries(Format):
                 ctx.warn(f"the title {name!r} does not name the platform; read as {platform} (set `platform` for "
                          "this file in audit.yml `sources` if it is the other one)")
             days = ctx.days(df, "date", formats=("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"))
-            out = pd.DataFrame({"date": days, "metric": metric, "value": ctx.numbers(df, "value")}, index=df.index)
+            values = ctx.numbers(df, "value")
+            if metric == FOLLOWERS_EITHER:
+                metric = _followers(values)
+                ctx.warn(f"{name!r} read as {'the running total of followers' if metric == 'followers' else 'new followers per day'}"
+                         " (from its values)")
+            out = pd.DataFrame({"date": days, "metric": metric, "value": values}, index=df.index)
             out = out[out["date"].notna() & out["value"].notna()]
             parts.append(ctx.finish(out, platform, account_of(ctx, platform)))
         if len(header) > 2:
