@@ -76,7 +76,7 @@ def test_comparison_panels_one_panel_per_platform_coloured_by_verdict():
         "verdict": ["higher", "lower", "not enough data"]})
     fig = plots.comparison_panels(res, title="What works", group_label="Content type")
     panels = [ax for ax in fig.axes if ax.patches]
-    assert [ax.get_title() for ax in panels] == ["Facebook", "Tiktok"]
+    assert [ax.get_title() for ax in panels] == ["Facebook", "TikTok"]
     fb = panels[0]
     colours = {t.get_text(): to_hex(p.get_facecolor()) for t, p in zip(fb.get_yticklabels(), fb.patches)}
     assert colours == {"photo": plots.VERDICT_COLORS["lower"].lower(), "reel": plots.VERDICT_COLORS["higher"].lower()}
@@ -141,3 +141,43 @@ def test_age_gender_one_panel_per_platform_with_the_target_shaded():
     heights = [h for h in heights if h > 0]
     assert heights == [0.1, 0.1, 0.3, 0.5]
     assert [t.get_text() for t in insta.get_xticklabels()] == ["25-34", "65+"]
+
+
+def test_rates_long_puts_the_three_engagement_bases_side_by_side():
+    summary = pd.DataFrame({"platform": ["facebook", "x"], "account": ["B", "B"],
+                            "er_reach": [0.06, np.nan], "er_reach_low": [0.05, np.nan], "er_reach_high": [0.07, np.nan],
+                            "er_reach_posts": [289, 0], "er_impressions": [np.nan, 0.009],
+                            "er_impressions_low": [np.nan, 0.008], "er_impressions_high": [np.nan, 0.01],
+                            "er_impressions_posts": [0, 363]})
+    out = plots.rates_long(summary)
+    assert out["label"].tolist() == ["Facebook · by reach", "X · by impressions"]
+    assert out["value"].tolist() == [0.06, 0.009] and out["posts"].tolist() == [289, 363]
+    assert plots.rates_long(summary.iloc[0:0]).empty
+
+
+def test_platform_and_measure_names_read_well():
+    assert plots.platform_names(pd.Series(["tiktok", "youtube", "x", "mastodon"])).tolist() == \
+        ["TikTok", "YouTube", "X", "Mastodon"]
+    assert plots.measure_value(0.0915, "er_reach") == "9.2 %"
+    assert plots.measure_value(0.25, "er_followers") == "25 %"
+    assert plots.measure_value(245.0, "engagement") == "245"
+    assert plots.measure_label("er_impressions") == "engagement rate by impressions"
+
+
+def test_small_percentages_get_a_decimal_on_the_axis():
+    df = pd.DataFrame({"name": ["a", "b"], "v": [0.007, 0.009]})
+    ax = plots.bars(df, x="v", y="name", title="T", xlabel="Rate (%)", percent=True).axes[0]
+    fmt = ax.xaxis.get_major_formatter()
+    assert fmt(0.005, 0) == "0.5%"
+
+
+def test_spike_episodes_group_consecutive_unusual_days_largest_first():
+    days = pd.date_range("2026-03-01", periods=10, freq="D")
+    s = pd.DataFrame({"day": days, "mentions": [5, 30, 5, 40, 50, 45, 5, 5, 6, 20],
+                      "baseline": [5.0] * 10,
+                      "is_spike": [False, True, False, True, True, True, False, False, False, True]})
+    ep = plots.spike_episodes(s.sample(frac=1, random_state=1))  # row order does not matter
+    assert ep[["days", "mentions", "peak_mentions"]].values.tolist() == [[3, 135, 50], [1, 30, 30], [1, 20, 20]]
+    assert (ep.loc[0, "start"], ep.loc[0, "end"], ep.loc[0, "peak_day"]) == (days[3], days[5], days[4])
+    assert ep.loc[0, "expected"] == 15
+    assert plots.spike_episodes(s.assign(is_spike=False)).empty

@@ -24,6 +24,12 @@ VERDICT_COLORS = {
 SENTIMENT_COLORS = {"positive": "#009E73", "neutral": "#BBBBBB", "negative": "#D55E00"}
 HIGHLIGHT_COLOR = "#D55E00"
 
+PLATFORM_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "linkedin": "LinkedIn",
+                  "youtube": "YouTube", "tiktok": "TikTok", "pinterest": "Pinterest", "other web": "Other web"}
+# A verdict in a table cell: short, and readable without colour.
+VERDICT_SHORT = {"higher": "▲ higher", "lower": "▼ lower", "no reliable difference": "no difference",
+                 "not enough data": "too few posts"}
+
 # How compare_content / top_posts name the per-post value they used, in words.
 MEASURE_LABELS = {
     "er_reach": "engagement rate by reach",
@@ -50,6 +56,40 @@ def measure_label(measure: str) -> str:
     return MEASURE_LABELS.get(measure, str(measure).replace("_", " "))
 
 
+def platform_name(platform: Any) -> str:
+    """'tiktok' -> 'TikTok'; unknown names are capitalised."""
+    p = str(platform)
+    return PLATFORM_NAMES.get(p.casefold(), p[:1].upper() + p[1:])
+
+
+def platform_names(platforms: pd.Series) -> pd.Series:
+    return platforms.map(platform_name)
+
+
+def measure_value(value: float, measure: str) -> str:
+    """A per-post value as the reader expects it: rates as percentages, counts as numbers."""
+    return _fmt(value, str(measure).startswith("er_"))
+
+
+def rates_long(summary: pd.DataFrame, bases: Sequence[str] = ("reach", "impressions", "followers")) -> pd.DataFrame:
+    """channel_summary's engagement rates, one row per platform and basis that has a value, for
+    a chart that shows them side by side: platform, account, basis, value, low, high, posts,
+    label ('Instagram · by reach')."""
+    parts = []
+    for b in bases:  # three bases at most
+        if f"er_{b}" not in summary.columns:
+            continue
+        d = summary[["platform", "account", f"er_{b}", f"er_{b}_low", f"er_{b}_high", f"er_{b}_posts"]]
+        d = d.set_axis(["platform", "account", "value", "low", "high", "posts"], axis=1).assign(basis=b)
+        parts.append(d[d["value"].notna()])
+    cols = ["platform", "account", "basis", "value", "low", "high", "posts", "label"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out["label"] = platform_names(out["platform"]) + " · by " + out["basis"]
+    return out[cols]
+
+
 def posting_slot(published_at: pd.Series, tz: str = "UTC") -> pd.Series:
     """The part of the day each post was published in (local time in `tz`), as labelled in
     SLOTS; missing when the time is unknown, including times of exactly 00:00:00, which is
@@ -73,6 +113,13 @@ def _fmt(v: float, percent: bool) -> str:
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.3g}"
+
+
+def _percent_axis(ax, axis: str, top: float) -> None:
+    """Percent ticks with a decimal when the values are small (0.5 %, 1.0 %), none otherwise."""
+    from matplotlib.ticker import PercentFormatter
+
+    getattr(ax, f"{axis}axis").set_major_formatter(PercentFormatter(1.0, decimals=1 if top < 0.05 else 0))
 
 
 def _new_ax(ax, height: float | None = None):
@@ -130,6 +177,8 @@ def bars(df: pd.DataFrame, *, x: str, y: str, title: str, xlabel: str, low: str 
                 ax.text(r + 0.01 * span, p, _fmt(v, percent), va="center", fontsize=9)
         ax.set_xlim(left=min(0, np.nanmin(vals)), right=(span or 1.0) * 1.15)
     style.finish(ax, title=title, x=xlabel, y=None, percent="x" if percent else None, source=source)
+    if percent:
+        _percent_axis(ax, "x", ax.get_xlim()[1])
     return fig
 
 
@@ -170,8 +219,10 @@ def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order:
         for p, v, r in zip(pos, vals, right):
             ax.text(r + 0.01 * span, p, _fmt(v, percent), va="center", fontsize=9)
         ax.set_xlim(0, span * 1.18 if span > 0 else 1)
-        style.finish(ax, title=f"{platform.capitalize()}", x=f"Median {measure_label(measure)}"
+        style.finish(ax, title=platform_name(platform), x=f"Median {measure_label(measure)}"
                      + (" (%)" if percent else " (count)"), y=None, percent="x" if percent else None)
+        if percent:
+            _percent_axis(ax, "x", ax.get_xlim()[1])
         ax.title.set_fontsize(11)
     if not platforms:
         axes[0, 0].set_axis_off()
@@ -233,6 +284,25 @@ def account_lines(df: pd.DataFrame, *, x: str, y: str, hue: str, colors: Mapping
     return fig
 
 
+def spike_episodes(spikes: pd.DataFrame) -> pd.DataFrame:
+    """The unusual days of brand.spikes grouped into episodes of consecutive days, to show and
+    mark them: start, end, days, mentions, expected (sum of the days' baselines), peak_day,
+    peak_mentions; the episode with the most mentions first."""
+    cols = ["start", "end", "days", "mentions", "expected", "peak_day", "peak_mentions"]
+    s = spikes.sort_values("day").reset_index(drop=True)
+    hit = s["is_spike"].astype(bool)
+    if not hit.any():
+        return pd.DataFrame(columns=cols)
+    new_run = hit & ~(hit.shift(fill_value=False) & (s["day"].diff() == pd.Timedelta(days=1)))
+    run = new_run.cumsum().where(hit)
+    g = s[hit].groupby(run[hit])
+    peak = s.loc[g["mentions"].idxmax()].set_index(run[g["mentions"].idxmax()].to_numpy())
+    out = pd.DataFrame({"start": g["day"].min(), "end": g["day"].max(), "days": g.size(),
+                        "mentions": g["mentions"].sum(), "expected": g["baseline"].sum(),
+                        "peak_day": peak["day"], "peak_mentions": peak["mentions"]})
+    return out.sort_values(["mentions", "start"], ascending=[False, True]).reset_index(drop=True)[cols]
+
+
 def spike_chart(spikes: pd.DataFrame, *, title: str, ylabel: str = "Mentions per day (count)",
                 window: tuple[Any, Any] | None = None, window_label: str | None = None, ax=None):
     """Mentions per day (brand.spikes output: day, mentions, threshold, is_spike) with the
@@ -284,7 +354,7 @@ def age_gender(demo: pd.DataFrame, *, title: str, target_bands: Sequence[str] = 
                 ax.axvspan(i - 0.5, i + 0.5, color="#F0E442", alpha=0.25, lw=0)
         ax.set_xticks(pos, bands, rotation=0, fontsize=9)
         ax.grid(axis="x", visible=False)
-        style.finish(ax, title=platform.capitalize(), x="Age band", y="Share of the audience (%)" if ax is axes[0, 0]
+        style.finish(ax, title=platform_name(platform), x="Age band", y="Share of the audience (%)" if ax is axes[0, 0]
                      else None, percent="y")
         ax.title.set_fontsize(11)
     if not platforms:
