@@ -364,3 +364,24 @@ def test_complaint_tags_share_the_rules_vocabulary():
     ib2 = ib.assign(topic=["Emballage", None, None, None])
     c2 = ex.complaints({"inbox": ib2}, "Brand")
     assert c2["topic"].tolist() == ["emballage", "other", "orders", "other"]  # unknown tags kept as written
+
+
+def test_scope_needs_reply_and_censoring_at_the_export():
+    # two questions (answered after 1 h and 3 h), two 'Yum!' comments never answered, and a message
+    # after the period that sets the export time (T0 + 50 h)
+    late = T0 + 50 * H
+    df = inbox([T0, T0, T0, T0, late], [T0 + H, T0 + 3 * H, pd.NaT, pd.NaT, late],
+               is_question=[True, True, False, False, False], is_complaint=[False] * 5)
+    p = Period(start="2025-03-03", end="2025-03-03")
+    need = ex.first_response_times(df, period=p).set_index("metric")
+    assert need.loc["experience.first_response_median", "n"] == 2
+    assert need.loc["experience.first_response_median", "value"] == 1.0
+    every = ex.first_response_times(df, period=p, scope="all").set_index("metric")
+    assert every.loc["experience.first_response_median", "n"] == 4
+    assert every.loc["experience.first_response_median", "value"] == 3.0  # S(1)=3/4, S(3)=1/2
+    # the comments are censored at the export (50 h), not at the period's last event
+    d = ex.response_durations(df.iloc[:4], as_of=late)
+    assert d["hours"].tolist()[2:] == [50.0, 50.0]
+    assert every.loc["experience.answered_within_24h", "value"] == pytest.approx(0.5)
+    with pytest.raises(ValueError):
+        ex.first_response_times(df, scope="some")

@@ -32,7 +32,8 @@ M_RESPONSE_RATE = metric(
     caveats="a message answered by a private message outside the inbox tool counts as unanswered")
 M_FRT_MEDIAN = metric(
     "experience.first_response_median", "Median time to first response", DIRECTION, "hours",
-    "time from a message's arrival to the brand's first response; unanswered messages count as "
+    "time from the arrival of a message that calls for an answer (a question or a complaint; every message "
+    "when the export has no such flags) to the brand's first response; unanswered messages count as "
     "censored at the export time (they waited at least that long)",
     aggregation="Kaplan–Meier median: the first time at which the estimated share still waiting is at most 50 %; "
                 "interval where the 95 % log-log band crosses 50 %",
@@ -40,13 +41,14 @@ M_FRT_MEDIAN = metric(
             "business-hours clock only time inside business hours counts", higher_is_better=False)
 M_FRT_P90 = metric(
     "experience.first_response_p90", "90th percentile of time to first response", DIRECTION, "hours",
-    "time from arrival to first response, unanswered messages censored at the export time",
+    "time from arrival to first response of questions and complaints, unanswered ones censored at the export time",
     aggregation="Kaplan–Meier 90th percentile (first time at which at most 10 % are still waiting)",
     caveats="None (not reached) when fewer than 90 % of messages are ever answered", higher_is_better=False)
 M_WITHIN = {h: metric(
     f"experience.answered_within_{h}h", f"Share answered within {h} h", DIRECTION, "fraction",
-    f"messages answered at most {h} h after arrival",
-    "messages received, unanswered ones censored at the export time",
+    f"questions and complaints answered at most {h} h after arrival",
+    "questions and complaints received (every message when the export has no such flags), unanswered ones "
+    "censored at the export time",
     f"Kaplan–Meier estimate of 1 − S({h} h), 95 % log-log Greenwood interval (Wilson at 0 % or 100 %)")
     for h in SLA_HOURS}
 M_FRT_WEEKEND = metric(
@@ -127,6 +129,27 @@ GENERIC_TAGS = frozenset({"autre", "autres", "other", "others", "divers", "misc"
 def _inbox(inbox: pd.DataFrame, account: str | None, period: Period | None, tz: str) -> pd.DataFrame:
     df = inbox if account is None else inbox[inbox["account"] == account]
     return within(df, "received_at", period, tz)
+
+
+SCOPES = ("needs_reply", "all")
+
+
+def _scoped(inbox: pd.DataFrame, account: str | None, period: Period | None, tz: str, as_of,
+            scope: str) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """The messages a response time is measured on, and the censoring time.
+
+    scope 'needs_reply': messages flagged as a question or a complaint (every message when the
+    export has neither flag), since a 'Yum!' comment does not wait for an answer; 'all': every
+    message. The default censoring time is the latest time in the whole inbox table (the export),
+    not just in the period."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
+    if as_of is None:
+        as_of = pd.concat([inbox["received_at"], inbox["first_response_at"], inbox["resolved_at"]]).max()
+    df = _inbox(inbox, account, period, tz)
+    if scope == "needs_reply" and (df["is_question"].notna().any() or df["is_complaint"].notna().any()):
+        df = df[_flag(df["is_question"]) | _flag(df["is_complaint"])]
+    return df, as_of
 
 
 def _flag(s: pd.Series) -> np.ndarray:
@@ -267,15 +290,16 @@ def survival_summary(hours, answered, label: str | None = None) -> list[Estimate
 
 def first_response_times(inbox: pd.DataFrame, account: str | None = None, period: Period | None = None,
                          tz: str = "UTC", as_of=None, business_hours: BusinessHours | None = None,
-                         by: str | None = None) -> pd.DataFrame:
+                         by: str | None = None, scope: str = "needs_reply") -> pd.DataFrame:
     """Kaplan–Meier time to first response (hours), with unanswered messages censored.
 
     Metric ids: experience.first_response_median, experience.first_response_p90,
-    experience.answered_within_{1,4,24}h. `by` = None (all messages), 'kind', 'platform',
+    experience.answered_within_{1,4,24}h. `by` = None (one group 'all'), 'kind', 'platform',
     'is_question', 'is_complaint' or 'day_type' (weekday/weekend of arrival, local time).
-    With `business_hours` (config.business_hours) only business time counts.
+    `scope`: 'needs_reply' (questions and complaints; every message when the export has no such
+    flags) or 'all'. With `business_hours` (config.business_hours) only business time counts.
     Returns metric, label, value, low, high, n, answered, enough."""
-    df = _inbox(inbox, account, period, tz)
+    df, as_of = _scoped(inbox, account, period, tz, as_of, scope)
     dur = response_durations(df, as_of, business_hours, tz)
     if by is None:
         keys = pd.Series("all", index=dur.index)
@@ -299,13 +323,13 @@ def day_type(received_at: pd.Series, tz: str = "UTC") -> pd.Series:
 
 
 def weekday_vs_weekend(inbox: pd.DataFrame, account: str | None = None, period: Period | None = None,
-                       tz: str = "UTC", as_of=None,
-                       business_hours: BusinessHours | None = None) -> tuple[Comparison, Comparison]:
-    """Messages received on weekdays vs at the weekend (a = weekday, b = weekend):
-    (response rate, Newcombe interval) and (Kaplan–Meier median time to first response, log-rank
-    test; metric experience.first_response_weekday_vs_weekend). With the business-hours clock,
-    weekend waiting that falls outside business hours does not count."""
-    df = _inbox(inbox, account, period, tz)
+                       tz: str = "UTC", as_of=None, business_hours: BusinessHours | None = None,
+                       scope: str = "needs_reply") -> tuple[Comparison, Comparison]:
+    """Messages received on weekdays vs at the weekend (a = weekday, b = weekend), within `scope`
+    (see first_response_times): (experience.response_rate, Newcombe interval) and (Kaplan–Meier
+    median time to first response, log-rank test; metric experience.first_response_weekday_vs_weekend).
+    With the business-hours clock, weekend waiting that falls outside business hours does not count."""
+    df, as_of = _scoped(inbox, account, period, tz, as_of, scope)
     dt_ = day_type(df["received_at"], tz).to_numpy()
     ans = df["first_response_at"].notna().to_numpy()
     wk, we = dt_ == "weekday", dt_ == "weekend"
