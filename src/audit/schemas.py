@@ -237,8 +237,14 @@ def _schema(table: str) -> pa.DataFrameSchema:
 SCHEMAS = {t: _schema(t) for t in TABLES}
 
 
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def empty(table: str) -> pd.DataFrame:
-    return conform(table, pd.DataFrame())
+    # validated once per table (pandera takes ~0.1 s even on no rows); callers get a copy
+    if table not in _EMPTY:
+        _EMPTY[table] = conform(table, pd.DataFrame())
+    return _EMPTY[table].copy()
 
 
 def conform(table: str, df: pd.DataFrame, source_file: str | None = None) -> pd.DataFrame:
