@@ -175,3 +175,14 @@ def test_studio_audience_shares(fixtures_dir):
     res, t = parse(fixture(fixtures_dir, "FollowerTopTerritories.csv"))
     c = t["audience"].set_index("segment")
     assert set(c["dimension"]) == {"country"} and c.loc["FR", "share"] == pytest.approx(0.852)
+
+
+@pytest.mark.parametrize("cell, month, day", [
+    ("October 1", 10, 1), ("Oct 1", 10, 1), ("1 October", 10, 1), ("10 de febrero", 2, 10), ("1er octobre", 10, 1),
+    ("18 января", 1, 18), ("3 мая", 5, 3), ("9月16日", 9, 16), ("18 tháng 8", 8, 18), ("1. Oktober", 10, 1),
+    ("Sept. 4", 9, 4), ("January 32", None, None), ("Hello", None, None), ("2025-10-01", None, None),
+])
+def test_month_day_without_year(cell, month, day):
+    from audit.ingest.formats._social import month_day
+    got = month_day(pd.Series([cell])).iloc[0]
+    assert (None if pd.isna(got["month"]) else got["month"], None if pd.isna(got["day"]) else got["day"]) == (month, day)

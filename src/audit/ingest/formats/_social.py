@@ -3,8 +3,10 @@
 - `daily_long`: a wide daily table → account_daily rows (one per day and metric, blanks dropped);
 - `path_dates` / `path_epoch`: export dates and times written in file or folder names;
 - `snowflake_time` / `tiktok_id_time`: publication times hidden in post ids;
-- `month_day` / `yearless_days`: dates exported without a year (TikTok Studio), with the year
-  taken from the file's context and the Dec→Jan rollover handled.
+- `month_day` / `yearless_days` / `yearless_before`: dates exported without a year (TikTok Studio), with
+  the year taken from the file's context and the Dec→Jan rollover handled;
+- `series_days`: days of a daily series whose day/month order is settled by the days being consecutive;
+- `local_midnight`: publication days without a time of day.
 """
 from __future__ import annotations
 
@@ -73,10 +75,6 @@ def exported_at(source: str) -> pd.Timestamp | None:
         return epoch
     days = path_dates(source)
     return pd.Timestamp(max(days)).tz_localize("UTC") if days else None
-
-
-def column_of(n: int, index: pd.Index, value) -> pd.Series:
-    return pd.Series([value] * n, index=index)
 
 
 # --- ids that carry their publication time -------------------------------------------------------------
