@@ -246,3 +246,11 @@ def test_legacy_posts_export_limit_is_reported(fixtures, tmp_path):
     assert res.tables == {"posts": 500} and any("export limit" in w for w in res.warnings)
     res, _ = parse(fixtures / "Facebook Insights Data Export (Post Level) - Acme Bakery - 2017-03-31.csv")
     assert not any("export limit" in w for w in res.warnings)
+
+
+def test_uci_header_only_is_recognised_and_empty(fixtures, tmp_path):
+    header = (fixtures / "dataset_Facebook_es.csv").read_bytes().split(b"\r")[0]
+    f = tmp_path / "uci.csv"
+    f.write_bytes(header + b"\r")
+    res, t = parse(f)
+    assert res.formats == ["facebook.uci_metrics"] and t == {} and not res.errors

@@ -296,3 +296,17 @@ def test_audience_does_not_steal_unrelated_tables():
     text = "Top countries\nCountry,Clicks,Impressions,CTR,Position\nFrance,3,10,30%,1.2\n"
     fmt, _ = best_format(blocks_from_bytes(text.encode(), "Countries.csv")[0])
     assert fmt is None or fmt.id != "meta.audience"
+
+
+@pytest.mark.parametrize("name, fmt", [("IG_FOLLOWS.csv", "meta.daily_series"), ("visits.csv", "meta.daily_series"),
+                                       ("Feb-01-2025_Feb-28-2025_100200300400500.csv", "meta.fb_content")])
+def test_header_only_exports_are_recognised_and_empty(fixtures, tmp_path, name, fmt):
+    raw = (fixtures / name).read_bytes()
+    enc = "utf-16" if raw.startswith(b"\xff\xfe") else "utf-8-sig"
+    text = raw.decode(enc).replace("\r\n", "\n")
+    lines = text.split("\n")
+    keep = next(i for i, ln in enumerate(lines) if ln.startswith(('"Date"', "Post ID"))) + 1
+    f = tmp_path / name
+    f.write_bytes("\n".join(lines[:keep] + [""]).encode(enc))
+    res, t = parse(f)
+    assert res.formats == [fmt] and t == {} and not res.errors

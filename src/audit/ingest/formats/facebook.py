@@ -503,6 +503,8 @@ class UciFacebookMetrics(Format):
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
+        if df.empty:
+            return {}
         cols = ctx.columns(df, UCI_ALIASES)
         n = {k: ctx.numbers(df, c) for k, c in cols.items() if k not in ("type",)}
         out = pd.DataFrame(index=df.index)

@@ -275,8 +275,8 @@ class DailySeries(Format):
         if len(keys) < 2 or keys[0] not in ("date", "fecha", "datum") or len(keys) > 4:
             return 0.0
         head = [r[0].strip() for r in block.head(2) if r and r[0].strip()]
-        if not head or not all(re.match(r"^\d{4}-\d{2}-\d{2}", c) for c in head):
-            return 0.0
+        if not all(re.match(r"^\d{4}-\d{2}-\d{2}", c) for c in head):
+            return 0.0  # (no rows at all is fine: a metric with no data in the period)
         if keys[1] in PRIMARY:
             return 1.5 if _title_of(block) else 0.0
         _, _, known = series_metric(block.header[1])
