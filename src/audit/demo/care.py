@@ -35,45 +35,34 @@ def iso(times) -> list[str]:
     """ISO 8601 with the Paris offset, unambiguous across the autumn clock change; '' for missing."""
     t = pd.DatetimeIndex(times)
     local = t.tz_localize(W.TZ, ambiguous=np.ones(len(t), bool), nonexistent="shift_forward")
-    text = pd.Series(local.strftime("%Y-%m-%dT%H:%M:%S%z"), dtype=object)
-    return [s[:-2] + ":" + s[-2:] if isinstance(s, str) else "" for s in text]
+    wall = local.tz_localize(None).to_numpy()
+    offset = (wall - local.tz_convert("UTC").tz_localize(None).to_numpy()).astype("timedelta64[m]").astype(np.int64)
+    text = np.datetime_as_string(wall, unit="s").tolist()
+    missing = np.isnat(t.to_numpy()).tolist()
+    return ["" if m else f"{s}+{o // 60:02d}:{o % 60:02d}" for s, o, m in zip(text, offset.tolist(), missing)]
 
 
 def team_response(received: pd.DatetimeIndex, work_hours: np.ndarray) -> pd.DatetimeIndex:
     """When the team answers: `work_hours` of working time after the message, counting only
-    Monday-Friday 9:00-18:00 (vectorised hour by hour, to a minute)."""
-    t = received.to_numpy().astype("datetime64[m]")
+    Monday-Friday 9:00-18:00 (vectorised, in whole minutes of local time)."""
+    t = received.to_numpy().astype("datetime64[m]").astype(np.int64)
     left = np.round(np.asarray(work_hours) * 60).astype(np.int64) + 1
-    t = t.copy()
-    step = np.timedelta64(1, "m")
-    while True:
-        busy = left > 0
-        if not busy.any():
-            break
-        ts = pd.DatetimeIndex(t)
-        open_now = (ts.day_of_week.to_numpy() < 5) & (ts.hour.to_numpy() >= OPEN_H) & (ts.hour.to_numpy() < CLOSE_H)
-        # outside hours: jump straight to the next opening
-        nxt = _next_opening(ts)
+    opening, closing = OPEN_H * 60, CLOSE_H * 60
+    while (busy := left > 0).any():
+        day, minute = np.divmod(t, 1440)
+        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+        open_now = (weekday < 5) & (minute >= opening) & (minute < closing)
+        # outside hours: jump to the next opening (later today, else the next working day)
+        today = (weekday < 5) & (minute < opening)
+        ahead = np.where(weekday == 4, 3, np.where(weekday == 5, 2, 1))
+        nxt = np.where(today, day, day + ahead) * 1440 + opening
         jump = busy & ~open_now
         t[jump] = nxt[jump]
-        to_close = ((ts.normalize() + pd.Timedelta(hours=CLOSE_H)) - ts).to_numpy().astype("timedelta64[m]") // step
         work = busy & open_now
-        use = np.minimum(left, to_close)
-        t[work] = t[work] + use[work] * step
+        use = np.minimum(left, closing - minute)
+        t[work] += use[work]
         left[work] -= use[work]
-    return pd.DatetimeIndex(t)
-
-
-def _next_opening(ts: pd.DatetimeIndex) -> np.ndarray:
-    day = ts.normalize()
-    opening = day + pd.Timedelta(hours=OPEN_H)
-    after = ts.hour.to_numpy() >= CLOSE_H
-    wd = ts.day_of_week.to_numpy()
-    add = np.where(after | (wd >= 5), 1, 0)
-    nxt = opening + pd.to_timedelta(add, unit="D")
-    wd2 = nxt.day_of_week.to_numpy()
-    nxt = nxt + pd.to_timedelta(np.where(wd2 == 5, 2, np.where(wd2 == 6, 1, 0)), unit="D")
-    return nxt.to_numpy().astype("datetime64[m]")
+    return pd.DatetimeIndex(t.astype("datetime64[m]").astype("datetime64[ns]"))
 
 
 def inbox(out: Path, seed: int, scale: int) -> None:
@@ -82,9 +71,9 @@ def inbox(out: Path, seed: int, scale: int) -> None:
         for month in W.MONTHS:
             df = _inbox_month(seed, scale, month)
             times = [iso(df[c]) for c in ("received", "first", "resolved")]
-            for row, rec, fst, res in zip(df.itertuples(index=False), *times):
-                w.row([row.message_id, row.channel, row.kind, rec, fst, res, row.author, row.text, row.q, row.c,
-                       row.topic, row.sentiment])
+            cols = [df[c].tolist() for c in ("message_id", "channel", "kind")] + times + \
+                [df[c].tolist() for c in ("author", "text", "q", "c", "topic", "sentiment")]
+            w.plain_rows(list(zip(*cols)))
 
 
 def _inbox_month(seed: int, scale: int, month: pd.Timestamp) -> pd.DataFrame:

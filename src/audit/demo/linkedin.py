@@ -48,8 +48,8 @@ def write(out: Path, seed: int, scale: int) -> None:
                for t, j in zip(utc, r.integers(0, 1 << 22, n))]
         post_rows = []
         c = {k: df[k].tolist() for k in ("type", "impressions", "reactions", "comments", "shares", "follows", "text")}
-        created = list(utc.strftime("%m/%d/%Y"))
-        ends = list((utc + pd.Timedelta(days=14)).strftime("%m/%d/%Y"))
+        created = W.fmt(utc, "%m/%d/%Y")
+        ends = W.fmt(utc + pd.Timedelta(days=14), "%m/%d/%Y")
         for i in reversed(range(n)):
             sponsored = c["type"][i] == "Sponsored"
             impr = int(c["impressions"][i])

@@ -8,6 +8,7 @@ has no Pinterest account, and a two-day gap when the tool was down.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from pathlib import Path
 
 import numpy as np
@@ -32,28 +33,47 @@ PLACES = (
 CRISIS_SHAPE = np.array([1.0, 1.7, 1.3, 0.9, 0.6, 0.4, 0.3])
 
 
+COLUMNS = ("date", "hour", "project", "title", "content", "url", "source", "category", "author", "score",
+           "sentiment", "reach", "likes", "comments", "shares", "country", "language")  # in HEADER's order
+
+
 def write(out: Path, seed: int, scale: int) -> None:
     path = out / "ecoute" / "brand24_mentions_export.csv"
     accounts = [(W.BRAND, 1.0, 0.10, 0.25)] + [(c.name, c.volume, c.negative, c.service_share)
                                               for c in W.COMPETITORS]
     with CsvWriter(path, bom=True) as w:
         w.row(HEADER)
-        for month in reversed(W.MONTHS):
-            frames = [_month(seed, scale, month, k, *acc) for k, acc in enumerate(accounts)]
-            df = pd.concat(frames, ignore_index=True).sort_values(["when", "order"], ascending=False, kind="stable")
-            df["date"] = pd.DatetimeIndex(df["when"]).strftime("%Y-%m-%d")
-            df["hour"] = pd.DatetimeIndex(df["when"]).strftime("%H:%M")
-            for row in df.itertuples(index=False):
-                w.row([row.date, row.hour, row.project, row.title, row.content, row.url,
-                       row.source, row.category, row.author, row.score, row.sentiment, row.reach, row.likes,
-                       row.comments, row.shares, row.country, row.language])
+        for month in reversed(W.MONTHS):  # newest first, as the tool exports
+            parts = [_month(seed, scale, month, k, *acc) for k, acc in enumerate(accounts)]
+            if month == pd.Timestamp(W.CRISIS_START).to_period("M").to_timestamp():
+                parts.append(_crisis_origin(W.BRAND))
+            cols = {c: [x for part in parts for x in part[c]] for c in COLUMNS if c not in ("date", "hour")}
+            when = np.concatenate([part["when"] for part in parts])
+            order = np.lexsort((np.arange(len(when)), when))[::-1]
+            stamp = pd.DatetimeIndex(when[order])
+            cols["date"], cols["hour"] = W.fmt(stamp, "%Y-%m-%d"), W.fmt(stamp, "%H:%M")
+            pick = operator.itemgetter(*order.tolist())
+            for c in COLUMNS:
+                if c not in ("date", "hour"):
+                    cols[c] = list(pick(cols[c])) if len(order) > 1 else [cols[c][i] for i in order]
+            w.plain_rows(list(zip(*(cols[c] for c in COLUMNS))))
+
+
+# what a mention says: one phrase bank per kind, drawn in one pass
+KINDS = ("positive", "neutral", "negative", "service", "crisis", "pinterest")
+BANKS = (T.MENTION_POSITIVE, T.MENTION_NEUTRAL, T.MENTION_NEGATIVE, T.MENTION_SERVICE, T.MENTION_CRISIS,
+         T.MENTION_PINTEREST)
+ALL_TEMPLATES = tuple(t for bank in BANKS for t in bank)
+BANK_START = np.cumsum([0] + [len(b) for b in BANKS[:-1]])
+BANK_SIZE = np.array([len(b) for b in BANKS])
 
 
 def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, volume: float, negative: float,
-           service: float) -> pd.DataFrame:
+           service: float) -> dict:
+    """One month of one project's mentions, as columns (lists and arrays)."""
     r = W.rng(seed, "mentions", project, month.strftime(P.MONTH_KEY))
     days = W.month_days(month)
-    lam = BRAND_PER_DAY * volume * scale * W.season(days) ** 0.5 * W.growth(days, 0.1)  # talk is less seasonal than sales
+    lam = BRAND_PER_DAY * volume * scale * W.season(days) ** 0.5 * W.growth(days, 0.1)  # talk is less seasonal
     crisis = W.crisis_mask(days) if k == 0 else np.zeros(len(days), bool)
     extra = np.zeros(len(days))
     if crisis.any():
@@ -65,9 +85,8 @@ def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, vol
     n_norm, n_crisis = int(normal.sum()), int(burst.sum())
     n = n_norm + n_crisis
     day = np.concatenate([np.repeat(days.to_numpy(), normal), np.repeat(days.to_numpy(), burst)])
-    # people talk in the evening more than at dawn
-    hour = r.choice(24, n, p=_HOURS)
-    when = pd.DatetimeIndex(day) + pd.to_timedelta(hour * 60 + r.integers(0, 60, n), unit="min")
+    hour = r.choice(24, n, p=_HOURS)  # people talk in the evening more than at dawn
+    when = day + ((hour * 60 + r.integers(0, 60, n)) * 60_000_000_000).astype("timedelta64[ns]")
     is_crisis = np.arange(n) >= n_norm
 
     place_p = np.array([p[2] if k == 0 else p[3] for p in PLACES])
@@ -78,104 +97,82 @@ def _month(seed: int, scale: int, month: pd.Timestamp, k: int, project: str, vol
     sentiment = np.where(u < neg_p, "negative", np.where(u < neg_p + (1 - neg_p) * 0.5, "positive", "neutral"))
     sentiment[(place == 4) & (sentiment == "negative")] = "positive"  # pins are admiring
     svc = (sentiment == "negative") & (r.random(n) < service) & ~is_crisis
-
-    texts = {
-        "positive": T.fill(T.MENTION_POSITIVE, r.integers(0, len(T.MENTION_POSITIVE), n), r, brand=project),
-        "neutral": T.fill(T.MENTION_NEUTRAL, r.integers(0, len(T.MENTION_NEUTRAL), n), r, brand=project),
-        "negative": T.fill(T.MENTION_NEGATIVE, r.integers(0, len(T.MENTION_NEGATIVE), n), r, brand=project),
-    }
-    service_txt = T.fill(T.MENTION_SERVICE, r.integers(0, len(T.MENTION_SERVICE), n), r, brand=project)
-    crisis_txt = T.fill(T.MENTION_CRISIS, r.integers(0, len(T.MENTION_CRISIS), n), r, brand=project)
-    pin_txt = T.fill(T.MENTION_PINTEREST, r.integers(0, len(T.MENTION_PINTEREST), n), r, brand=project)
-    content = []
-    for i in range(n):
-        if is_crisis[i] and sentiment[i] == "negative":
-            content.append(crisis_txt[i])
-        elif place[i] == 4:
-            content.append(pin_txt[i])
-        elif svc[i]:
-            content.append(service_txt[i])
-        else:
-            content.append(texts[sentiment[i]][i])
+    kind = np.select([is_crisis & (sentiment == "negative"), place == 4, svc, sentiment == "positive",
+                      sentiment == "neutral"], [4, 5, 3, 0, 1], 2)
+    template = BANK_START[kind] + (r.random(n) * BANK_SIZE[kind]).astype(int)
+    content = T.fill(ALL_TEMPLATES, template, r, brand=project)
 
     followers = np.round(r.lognormal(6.3, 1.5, n)).astype(np.int64) + 20
     news = np.isin(place, [6, 7])
     followers[news] = np.round(r.lognormal(10.0, 0.9, int(news.sum()))).astype(np.int64)
     score = np.clip(np.round(np.log10(followers + 1) * 1.6 - 0.5), 1, 9).astype(int)
     reach = np.round(followers * r.uniform(0.3, 1.5, n)).astype(np.int64)
-    likes = r.poisson(reach * 0.02 * (place < 6))
-    comments = r.poisson(reach * 0.002 * (place < 6))
-    shares = r.poisson(reach * 0.001 * (place < 6))
+    social = place < 6
+    likes, comments, shares = (r.poisson(reach * f * social) for f in (0.02, 0.002, 0.001))
     authors = T.person(r, n)
     news_pick = r.integers(0, len(T.NEWS), n)
     blog_pick = r.integers(0, len(T.BLOGS), n)
-    title_pick = r.integers(0, len(T.TITLES), n)
-    titles = T.fill(T.TITLES, title_pick, r, brand=project)
+    titles = T.fill(T.TITLES, r.integers(0, len(T.TITLES), n), r, brand=project)
     codes = P.shortcodes(r, n)
-    ids = r.integers(10**15, 10**16, n)
+    ids = r.integers(10**15, 10**16, n).tolist()
     country = np.where(r.random(n) < 0.95, "France", np.where(r.random(n) < 0.6, "Belgium", "Switzerland"))
     language = np.where(r.random(n) < 0.97, "fr", "en")
+    month_path = W.fmt(when, "%Y/%m")
 
-    rows = {"when": when, "order": np.arange(n), "project": project, "sentiment": sentiment, "score": score,
-            "reach": reach, "likes": likes, "comments": comments, "shares": shares, "country": country,
-            "language": language, "content": content}
     category, source, url, author, title = [], [], [], [], []
-    month_path = list(when.strftime("%Y/%m"))
     for i in range(n):
         cat, dom = PLACES[place[i]][:2]
-        a = authors[i]
+        a, t, mid = authors[i], "", ids[i]
         handle = a.replace(" ", "").replace(".", "").lower()
-        t = ""
         if cat == "News":
             dom = T.NEWS[news_pick[i]]
             a = dom.split(".")[0].replace("-", " ").title()
             t = titles[i] or f"{project} : ce qu'il faut savoir"
-            link = f"https://{dom}/article/{ids[i]}"
+            link = f"https://{dom}/article/{mid}"
         elif cat == "Blogs":
-            dom = T.BLOG_DOMAINS[blog_pick[i]]
-            a = T.BLOGS[blog_pick[i]]
+            dom, a = T.BLOG_DOMAINS[blog_pick[i]], T.BLOGS[blog_pick[i]]
             t = titles[i] or f"{project}, notre visite"
-            link = f"https://{dom}/{month_path[i]}/article-{ids[i] % 100000}"
+            link = f"https://{dom}/{month_path[i]}/article-{mid % 100000}"
         elif cat == "Instagram":
             link = f"https://www.instagram.com/p/{codes[i]}/"
         elif cat == "Facebook":
-            link = f"https://www.facebook.com/{handle}/posts/{ids[i]}"
+            link = f"https://www.facebook.com/{handle}/posts/{mid}"
         elif cat == "X":
-            link = f"https://x.com/{handle}/status/{int(ids[i]) * 1000 + i % 1000}"
+            link = f"https://x.com/{handle}/status/{mid * 1000 + i % 1000}"
         elif cat == "TikTok":
-            link = f"https://www.tiktok.com/@{handle}/video/{int(ids[i]) * 100 + i % 100}"
+            link = f"https://www.tiktok.com/@{handle}/video/{mid * 100 + i % 100}"
         elif cat == "Other socials":
-            link = f"https://www.pinterest.fr/pin/{ids[i]}/"
+            link = f"https://www.pinterest.fr/pin/{mid}/"
         elif cat == "Videos":
             link = f"https://www.youtube.com/watch?v={codes[i]}"
             t = titles[i] or f"On a testé {project}"
         elif cat == "Forums":
-            link = f"https://{dom}/t/{ids[i] % 1000000}"
+            link = f"https://{dom}/t/{mid % 1000000}"
             t = titles[i] or f"Avis sur {project} ?"
         else:
-            link = f"https://{dom}/fiche/{ids[i] % 1000000}"
+            link = f"https://{dom}/fiche/{mid % 1000000}"
             t = f"{project} – horaires et avis"
         category.append(cat)
         source.append(dom)
         url.append(link)
         author.append(a)
         title.append(t)
-    rows.update(category=category, source=source, url=url, author=author, title=title)
-    df = pd.DataFrame(rows)
-    if k == 0 and month == pd.Timestamp(W.CRISIS_START).to_period("M").to_timestamp():
-        df = pd.concat([df, _crisis_origin(project)], ignore_index=True)
-    return df
+    return {"when": when, "project": [project] * n, "title": title, "content": content, "url": url,
+            "source": source, "category": category, "author": author, "score": score.tolist(),
+            "sentiment": sentiment.tolist(), "reach": reach.tolist(), "likes": likes.tolist(),
+            "comments": comments.tolist(), "shares": shares.tolist(), "country": country.tolist(),
+            "language": language.tolist()}
 
 
-def _crisis_origin(project: str) -> pd.DataFrame:
+def _crisis_origin(project: str) -> dict:
     """The critic's thread that starts the crisis: the most influential mention of the period."""
     when = pd.Timestamp(W.CRISIS_START) + pd.Timedelta(hours=7, minutes=42)
-    return pd.DataFrame([{
-        "when": when, "order": 10**9, "project": project, "sentiment": "negative", "score": 10, "reach": 486000,
-        "likes": 9120, "comments": 1385, "shares": 3210, "country": "France", "language": "fr",
-        "content": T.CRISIS_ORIGIN.format(b=project), "category": "X", "source": "x.com",
-        "url": f"https://x.com/{W.CRISIS_AUTHOR_HANDLE}/status/2033512267184422912", "author": W.CRISIS_AUTHOR,
-        "title": ""}])
+    return {"when": np.array([when.to_datetime64()]), "project": [project], "title": [""],
+            "content": [T.CRISIS_ORIGIN.format(b=project)],
+            "url": [f"https://x.com/{W.CRISIS_AUTHOR_HANDLE}/status/2033512267184422912"], "source": ["x.com"],
+            "category": ["X"], "author": [W.CRISIS_AUTHOR], "score": [10], "sentiment": ["negative"],
+            "reach": [486000], "likes": [9120], "comments": [1385], "shares": [3210], "country": ["France"],
+            "language": ["fr"]}
 
 
 _HOURS = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 3.5, 3.5, 4, 5, 5, 4, 4, 4, 4.5, 5.5, 6.5, 7, 6.5, 4.5, 2.5])

@@ -60,7 +60,7 @@ def _facebook_posts(folder: Path, seed: int, scale: int, daily: P.Daily) -> None
                 negative = r.poisson(df["reach"].to_numpy() * 0.0008)
                 v3 = np.round(df["reach"].to_numpy() * r.uniform(0.3, 0.6, len(df))).astype(int)
                 sec = v3 * df["duration"].to_numpy() * r.uniform(0.2, 0.5, len(df))
-                published = list(pd.DatetimeIndex(df["published"]).strftime(META_TIME))
+                published = W.fmt(df["published"], META_TIME)
                 for i, row in enumerate(df.itertuples(index=False)):
                     video = row.type in ("Videos", "Reels")
                     link = f"https://www.facebook.com/{W.FB_PAGE_SLUG}/posts/{ids[i]}"
@@ -108,7 +108,7 @@ def _instagram_posts(folder: Path, seed: int, scale: int, daily: P.Daily) -> Non
                 r = W.rng(seed, "ig-rows", m.strftime(P.MONTH_KEY))
                 ids = P.ids_from(17900000000000000, df, r)
                 codes = P.shortcodes(r, len(df))
-                published = list(pd.DatetimeIndex(df["published"]).strftime(META_TIME))
+                published = W.fmt(df["published"], META_TIME)
                 for i, row in enumerate(df.itertuples(index=False)):
                     kind = "reel" if row.type == "IG reel" else "p"
                     w.row([ids[i], W.IG_ACCOUNT_ID, W.IG_USERNAME, W.BRAND, row.text, row.duration,

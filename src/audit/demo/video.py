@@ -99,7 +99,7 @@ def tiktok(out: Path, seed: int, scale: int) -> None:
             upload = utc - pd.to_timedelta(r.integers(1, 6, len(df)), unit="s")
             ids = [str(((int(t.value // 1_000_000_000)) << 32) | int(j))
                    for t, j in zip(upload, r.integers(0, 1 << 31, len(df)))]
-            when = list(utc.strftime("%Y/%m/%d %H:%M:%S"))
+            when = W.fmt(utc, "%Y/%m/%d %H:%M:%S")
             c = {k: df[k].tolist() for k in ("text", "reach", "reactions", "comments", "shares", "saves")}
             for i in reversed(range(len(df))):
                 w.row([c["text"][i], f"https://www.tiktok.com/@{W.TIKTOK_HANDLE}/video/{ids[i]}", when[i],

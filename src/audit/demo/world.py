@@ -189,6 +189,11 @@ def day_index(ts) -> np.ndarray:
     return (t - np.datetime64(START, "D")).astype(np.int64)
 
 
+def fmt(times, pattern: str) -> list[str]:
+    """Format many timestamps at once (strftime pattern) into a plain list of strings."""
+    return np.asarray(pd.DatetimeIndex(times).strftime(pattern), dtype=object).tolist()
+
+
 def month_days(month: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(month, month + pd.offsets.MonthEnd(0), freq="D")
 

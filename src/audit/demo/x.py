@@ -50,7 +50,7 @@ def write(out: Path, seed: int, scale: int) -> None:
                 eng = (df["reactions"] + df["saves"] + df["comments"] + df["shares"]).to_numpy() + profile + expands \
                     + hashtag + permalink + url
                 d = df["day"].to_numpy()
-                dates = list(utc.strftime("%a %b %d %Y"))
+                dates = W.fmt(utc, "%a %b %d %Y")
                 c = {k: df[k].tolist() for k in ("text", "impressions", "reactions", "saves", "follows", "comments",
                                                   "shares")}
                 for i in reversed(range(n)):
