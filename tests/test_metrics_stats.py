@@ -101,13 +101,19 @@ def test_bootstrap_is_deterministic_and_brackets_the_median():
     assert all(math.isnan(x) for x in stats.bootstrap_ci([]))
 
 
-def test_large_sample_shortcut_agrees_with_resampling():
-    # above _BOOT_DIRECT_MAX the resampled medians are drawn from their exact distribution
-    v = np.random.default_rng(2).lognormal(size=stats._BOOT_DIRECT_MAX + 1)
-    direct = stats._boot(v, "median", 0, n_boot=4000)
-    lo, hi = stats.bootstrap_ci(v)
-    assert np.percentile(direct, 2.5) == pytest.approx(lo, rel=0.02)
-    assert np.percentile(direct, 97.5) == pytest.approx(hi, rel=0.02)
+@pytest.mark.parametrize("n, stat", [(201, "median"), (202, "median"), (1001, "mean"), (1001, "ratio")])
+def test_large_sample_shortcut_agrees_with_resampling(n, stat, monkeypatch):
+    # large samples: a resample's median is drawn from its exact distribution, a mean or ratio from
+    # the bootstrap's normal limit; plain resampling must give the same interval
+    rng = np.random.default_rng(2)
+    v = rng.lognormal(size=n)
+    w = rng.uniform(50, 150, n) if stat == "ratio" else None
+    short = stats._percentiles(stats._boot(v, stat, 0, w, n_boot=8000))
+    monkeypatch.setattr(stats, "_MEDIAN_DIRECT_MAX", 10**9)
+    monkeypatch.setattr(stats, "_BOOT_DIRECT_MAX", 10**9)
+    direct = stats._percentiles(stats._boot(v, stat, 0, w, n_boot=8000))
+    width = direct[1] - direct[0]
+    assert abs(short[0] - direct[0]) < 0.06 * width and abs(short[1] - direct[1]) < 0.06 * width
 
 
 def test_compare_groups_verdicts():

@@ -99,11 +99,11 @@ metric("brand_health.search_hidden_share", "Hidden (anonymised) search clicks", 
 # ---------------------------------------------------------------- helpers
 def _fold(s: pd.Series) -> pd.Series:
     """Lower case without accents, for keyword matching."""
-    return (s.astype("str").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.casefold())
+    return (s.astype("str").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower())
 
 
 def _fold_word(w: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)).lower()
 
 
 def _in_period(mentions: pd.DataFrame, period: Period | None, tz) -> pd.DataFrame:
@@ -114,9 +114,9 @@ def _in_period(mentions: pd.DataFrame, period: Period | None, tz) -> pd.DataFram
 def mention_platform(mentions: pd.DataFrame) -> pd.Series:
     """Where each mention was published: a social network (from its platform, source or URL) or 'other web'."""
     out = pd.Series(OTHER_WEB, index=mentions.index, dtype="str")
-    plat = mentions["platform"].astype("str").str.casefold()
+    plat = mentions["platform"].astype("str").str.lower()
     hay = (plat.fillna("") + " " + mentions["source"].astype("str").fillna("") + " "
-           + mentions["url"].astype("str").fillna("")).str.casefold()
+           + mentions["url"].astype("str").fillna("")).str.lower()
     for name, hints in reversed(list(PLATFORM_HINTS.items())):  # a handful of vectorized matches
         out[hay.str.contains("|".join(map(re.escape, hints)), regex=True).to_numpy(dtype=bool)] = name
     known = plat.isin(SOCIAL).to_numpy(dtype=bool)
@@ -164,7 +164,7 @@ def sentiment(mentions: pd.DataFrame, period: Period | None = None, tz="UTC", by
     m = _in_period(mentions, period, tz)
     keys = ["account"] + (["platform"] if by_platform else [])
     m = m.assign(platform=mention_platform(m)) if by_platform else m
-    lab = m["sentiment"].astype("str").str.strip().str.casefold()
+    lab = m["sentiment"].astype("str").str.strip().str.lower()
     labels = ["positive", "neutral", "negative"]
     counts = pd.crosstab([m[k] for k in keys], lab).reindex(columns=labels, fill_value=0)
     out = m.groupby(keys).size().rename("mentions").to_frame().join(counts).fillna(0)
@@ -240,7 +240,7 @@ def influencers(mentions: pd.DataFrame, account: str | None = None, period: Peri
     w = INFLUENCE_WEIGHTS | (weights or {})
     m = _in_period(mentions if account is None else mentions[mentions["account"] == account], period, tz)
     m = m[m["author"].notna() & (m["author"].astype("str").str.strip() != "")]
-    lab = m["sentiment"].astype("str").str.casefold()
+    lab = m["sentiment"].astype("str").str.lower()
     m = m.assign(pos=(lab == "positive").to_numpy(), neg=(lab == "negative").to_numpy(), plat=mention_platform(m))
     a = m.groupby("author").agg(mentions=("author", "size"), followers=("author_followers", "max"),
                                 engagement=("engagement", "sum"), reach=("reach", "sum"),

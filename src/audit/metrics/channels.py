@@ -378,21 +378,34 @@ def top_posts(posts: pd.DataFrame, account_daily: pd.DataFrame | None = None, pe
         p = p[p["account"] == account]
     cols = GROUP + ["rank", "position", "post_id", "published_at", "post_type", "text", "permalink", "measure",
                     "post_value", "baseline", "index", "posts"]
-    parts = []
-    for (platform, acc), g in p.groupby(GROUP, sort=True):
-        v = _auto_value(g)
-        g = g[g[v].notna()]
-        if len(g) < stats.MIN_N:
-            continue
-        base = g[v].median()
-        g = g.assign(measure=v, post_value=g[v], baseline=base, index=_pct(g[v], np.full(len(g), base)), posts=len(g))
-        order = g.sort_values(["post_value", "post_id"], ascending=[False, True])
-        top = order.head(n).assign(rank="top", position=np.arange(1, min(n, len(g)) + 1))
-        bottom = order.iloc[::-1].head(n).assign(rank="bottom", position=np.arange(1, min(n, len(g)) + 1))
-        parts += [top, bottom]
-    if not parts:
+    # numeric work on a slim frame; the text columns are joined to the few posts kept
+    slim = p[GROUP + ["post_id"] + list(VALUE_ORDER)]
+    keys = _group_keys(slim)
+    measure = pd.Series(pd.NA, index=slim.index, dtype="str")
+    for k in pd.unique(keys):  # one choice per (platform, account)
+        m = keys == k
+        measure[m] = _auto_value(slim[m])
+    value = np.full(len(slim), np.nan)
+    for v in VALUE_ORDER:
+        m = (measure == v).to_numpy(dtype=bool)
+        value[m] = slim[v].to_numpy(dtype=float)[m]
+    d = slim[GROUP + ["post_id"]].assign(measure=measure, post_value=value)
+    d = d[np.isfinite(value)]
+    g = d.groupby(GROUP)["post_value"]
+    d = d.assign(posts=g.transform("size"), baseline=g.transform("median"))
+    d = d[d["posts"] >= stats.MIN_N]
+    if d.empty:
         return pd.DataFrame(columns=cols)
-    return pd.concat(parts)[cols].reset_index(drop=True)
+    d["index"] = _pct(d["post_value"], d["baseline"])
+    parts = []
+    for rank, asc in (("top", False), ("bottom", True)):
+        o = d.sort_values(GROUP + ["post_value", "post_id"], ascending=[True, True, asc, True])
+        o = o.groupby(GROUP, sort=False).head(n)
+        parts.append(o.assign(rank=rank, position=o.groupby(GROUP).cumcount() + 1))
+    out = pd.concat(parts)
+    out = out.join(p[["published_at", "post_type", "text", "permalink"]])
+    out = out.sort_values(GROUP + ["rank", "position"], ascending=[True, True, False, True])
+    return out[cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- what works
@@ -444,12 +457,14 @@ def questions_answered(inbox: pd.DataFrame, period: Period | None = None, tz="UT
 
 
 # ---------------------------------------------------------------- one row per channel
-def channel_summary(tables, config=None, period: Period | None = None) -> pd.DataFrame:
+def channel_summary(tables, config=None, period: Period | None = None,
+                    frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Followers, posting, engagement and exposure side by side: one row per (platform, account).
-    `tables` is a Tables (or dict of frames); `config` gives the time zone."""
+    `tables` is a Tables (or dict of frames); `config` gives the time zone; `frame` is
+    post_frame's result when already computed."""
     tz = config.timezone if config is not None else "UTC"
     posts, daily = tables["posts"], tables["account_daily"]
-    frame = post_frame(posts, daily, period, tz)
+    frame = frame if frame is not None else post_frame(posts, daily, period, tz)
     parts = [followers(daily, period), posting(posts, period, tz),
              engagement_rates(posts, daily, period, tz, frame=frame), exposure(posts, daily, period, tz)]
     out = None

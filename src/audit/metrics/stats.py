@@ -14,9 +14,11 @@ from scipy import stats as sps
 
 MIN_N = 10            # below this per group: "not enough data"
 N_BOOT = 2000
-# Above this many values the bootstrap draws each resample's statistic from its exact
-# large-sample distribution instead of materialising n x 2000 resampled values.
-_BOOT_DIRECT_MAX = 4000
+# Above these sizes the bootstrap does not materialise n x 2000 resampled values: a resample's
+# median is drawn from its exact distribution (order statistics), a mean or ratio from the
+# bootstrap's normal limit. Below them, plain resampling.
+_MEDIAN_DIRECT_MAX = 200
+_BOOT_DIRECT_MAX = 1000
 _CHUNK = 4_000_000    # resampled values held in memory at once
 
 HIGHER, LOWER, NO_DIFF, NOT_ENOUGH = "higher", "lower", "no reliable difference", "not enough data"
@@ -159,15 +161,13 @@ def compare_rates(count_a, exposure_a, count_b, exposure_b, metric: str = "", a_
                                 metric, a_label, b_label)
     ya, xa = _pairs(count_a, exposure_a)
     yb, xb = _pairs(count_b, exposure_b)
-    a = ratio_of_sums(ya, xa, metric, a_label, seed=seed)
-    b = ratio_of_sums(yb, xb, metric, b_label, seed=seed + 1)
+    a, ra = _ratio(ya, xa, seed, metric, a_label)
+    b, rb = _ratio(yb, xb, seed + 1, metric, b_label)
     method = f"bootstrap of the ratio of sums over units ({N_BOOT} resamples, seed {seed})"
     if a.value is None or b.value is None:
         return Comparison(metric, a_label, b_label, a, b, None, None, None, NOT_ENOUGH, method)
-    da = _boot(ya, "ratio", seed, xa)
-    db = _boot(yb, "ratio", seed + 1, xb)
-    low, high = np.nanpercentile(da - db, [2.5, 97.5])
-    return Comparison(metric, a_label, b_label, a, b, a.value - b.value, float(low), float(high),
+    low, high = _percentiles(ra - rb)
+    return Comparison(metric, a_label, b_label, a, b, a.value - b.value, low, high,
                       verdict(low, high, a.n, b.n), method)
 
 
@@ -230,7 +230,7 @@ def _boot(values: np.ndarray, stat: str, seed: int, weights: np.ndarray | None =
         weights = np.asarray(weights, dtype=float)[order]
     if n == 0:
         return np.full(n_boot, np.nan)
-    if n > _BOOT_DIRECT_MAX:
+    if n > (_MEDIAN_DIRECT_MAX if stat == "median" else _BOOT_DIRECT_MAX):
         return _boot_large(v, stat, rng, weights, n_boot)
     out = np.empty(n_boot)
     step = max(1, _CHUNK // n)
@@ -281,6 +281,11 @@ def _boot_large(v: np.ndarray, stat: str, rng, weights, n_boot: int) -> np.ndarr
     raise ValueError(f"unknown statistic {stat!r} (median, mean or ratio)")
 
 
+def _percentiles(reps: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    lo, hi = np.nanpercentile(reps, [50 * (1 - level), 50 * (1 + level)])
+    return float(lo), float(hi)
+
+
 def bootstrap_ci(values, stat: str = "median", n_boot: int = N_BOOT, seed: int = 0,
                  level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of the median or mean (NaNs dropped; NaN interval when empty)."""
@@ -288,31 +293,38 @@ def bootstrap_ci(values, stat: str = "median", n_boot: int = N_BOOT, seed: int =
     v = v[np.isfinite(v)]
     if len(v) == 0:
         return float("nan"), float("nan")
-    reps = _boot(v, stat, seed, n_boot=n_boot)
-    lo, hi = np.percentile(reps, [50 * (1 - level), 50 * (1 + level)])
-    return float(lo), float(hi)
+    return _percentiles(_boot(v, stat, seed, n_boot=n_boot), level)
 
 
 def estimate(values, stat: str = "median", metric: str | None = None, label: str | None = None,
              seed: int = 0) -> Estimate:
     """Median (or mean) of the finite values with a bootstrap interval."""
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
+    return _estimate(v[np.isfinite(v)], stat, seed, metric, label)[0]
+
+
+def _estimate(v: np.ndarray, stat: str, seed: int, metric, label) -> tuple[Estimate, np.ndarray | None]:
+    """The Estimate and its bootstrap replicates (reused by comparisons)."""
     if len(v) == 0:
-        return Estimate(None, 0, None, None, metric, label)
-    lo, hi = bootstrap_ci(v, stat, seed=seed)
-    return Estimate(_stat(v, stat), len(v), lo, hi, metric, label)
+        return Estimate(None, 0, None, None, metric, label), None
+    reps = _boot(v, stat, seed)
+    lo, hi = _percentiles(reps)
+    return Estimate(_stat(v, stat), len(v), lo, hi, metric, label), reps
 
 
 def ratio_of_sums(counts, exposures, metric: str | None = None, label: str | None = None,
                   seed: int = 0) -> Estimate:
     """sum(counts) / sum(exposures) over units with a positive exposure, bootstrap interval over units."""
     y, x = _pairs(counts, exposures)
+    return _ratio(y, x, seed, metric, label)[0]
+
+
+def _ratio(y: np.ndarray, x: np.ndarray, seed: int, metric, label) -> tuple[Estimate, np.ndarray | None]:
     if len(y) == 0 or x.sum() <= 0:
-        return Estimate(None, len(y), None, None, metric, label)
+        return Estimate(None, len(y), None, None, metric, label), None
     reps = _boot(y, "ratio", seed, x)
-    lo, hi = np.nanpercentile(reps, [2.5, 97.5])
-    return Estimate(float(y.sum() / x.sum()), len(y), float(lo), float(hi), metric, label)
+    lo, hi = _percentiles(reps)
+    return Estimate(float(y.sum() / x.sum()), len(y), lo, hi, metric, label), reps
 
 
 def compare_groups(values_a, values_b, metric: str, a_label: str, b_label: str, stat: str = "median",
@@ -320,15 +332,13 @@ def compare_groups(values_a, values_b, metric: str, a_label: str, b_label: str, 
     """Difference of medians (or means) with a bootstrap interval of the difference."""
     va = np.asarray(values_a, dtype=float)
     vb = np.asarray(values_b, dtype=float)
-    va, vb = va[np.isfinite(va)], vb[np.isfinite(vb)]
-    a = estimate(va, stat, metric, a_label, seed)
-    b = estimate(vb, stat, metric, b_label, seed + 1)
+    a, ra = _estimate(va[np.isfinite(va)], stat, seed, metric, a_label)
+    b, rb = _estimate(vb[np.isfinite(vb)], stat, seed + 1, metric, b_label)
     method = f"bootstrap of {stat}s ({N_BOOT} resamples, seed {seed})"
     if a.value is None or b.value is None:
         return Comparison(metric, a_label, b_label, a, b, None, None, None, NOT_ENOUGH, method)
-    d = _boot(va, stat, seed) - _boot(vb, stat, seed + 1)
-    low, high = np.percentile(d, [2.5, 97.5])
-    return Comparison(metric, a_label, b_label, a, b, a.value - b.value, float(low), float(high),
+    low, high = _percentiles(ra - rb)
+    return Comparison(metric, a_label, b_label, a, b, a.value - b.value, low, high,
                       verdict(low, high, a.n, b.n), method)
 
 
