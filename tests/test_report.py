@@ -44,8 +44,9 @@ def executed(title: str, failed: bool = False):
     params.metadata["tags"] = ["parameters"]
     injected = new_code_cell('client_dir = "/secret/path"')
     injected.metadata["tags"] = ["injected-parameters"]
+    escaped = {"audit": {"escaped": True}}  # as audit.display marks its output
     shown = new_code_cell("...", outputs=[
-        new_output("display_data", data={"text/html": table_html, "text/plain": "t"}),
+        new_output("display_data", data={"text/html": table_html, "text/plain": "t"}, metadata=escaped),
         new_output("display_data", data={"text/html": say_html, "text/plain": "s"}),
         new_output("stream", name="stdout", text="printed <b>value</b>\n"),
         new_output("stream", name="stderr", text="SECRET-STDERR\n"),

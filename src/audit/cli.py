@@ -86,12 +86,14 @@ def run_(client_dir: Path = typer.Argument(..., help="client folder holding audi
          timeout: float = _TIMEOUT,
          notebooks: Path = _NOTEBOOKS,
          no_ingest: bool = typer.Option(False, "--no-ingest", help="use the canonical tables already in CLIENT_DIR/.audit/"),
+         anonymize: bool = typer.Option(False, "--anonymize", help="replace people's names and handles by stable pseudonyms"),
          quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar")) -> None:
     """Run the audit notebooks on CLIENT_DIR and write the baseline report."""
     from .runner import RunOptions, run
 
     opts = RunOptions(client_dir=client_dir, out=out, jobs=jobs or None, only=only or None, period=period,
-                      cell_timeout=timeout, ingest=not no_ingest, progress=not quiet)
+                      cell_timeout=timeout, ingest=not no_ingest, progress=not quiet,
+                      parameters={"anonymize": True} if anonymize else {})
     if notebooks is not None:
         opts.notebooks_dir = notebooks
     result = run(opts)
@@ -112,11 +114,13 @@ def batch(client_dirs: list[Path] = typer.Argument(..., help="client folders"),
           jobs: int = _JOBS,
           timeout: float = _TIMEOUT,
           notebooks: Path = _NOTEBOOKS,
+          anonymize: bool = typer.Option(False, "--anonymize", help="replace people's names and handles by stable pseudonyms"),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bars")) -> None:
     """Run the audit for many clients, one after the other; print a summary table."""
     from .runner import RunOptions, batch_exit_code, run_batch, summary_table
 
-    template = RunOptions(client_dir=Path("."), out=out, jobs=jobs or None, cell_timeout=timeout, progress=not quiet)
+    template = RunOptions(client_dir=Path("."), out=out, jobs=jobs or None, cell_timeout=timeout, progress=not quiet,
+                          parameters={"anonymize": True} if anonymize else {})
     if notebooks is not None:
         template.notebooks_dir = notebooks
     results = run_batch(client_dirs, template)

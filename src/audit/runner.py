@@ -85,6 +85,8 @@ def run(options: RunOptions) -> RunResult:
         result = _run(options, t0)
     except AuditError as e:
         return RunResult(EXIT_USAGE, client, message=str(e), duration_s=time.perf_counter() - t0)
+    except OSError as e:  # a file vanished or a disk filled up: nothing was published
+        return RunResult(EXIT_USAGE, client, message=f"{type(e).__name__}: {e}", duration_s=time.perf_counter() - t0)
     return result
 
 
