@@ -261,6 +261,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", V.norm_header(text)).strip("_")
 
 
+def day_column(ctx: ParseContext, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = ()) -> pd.Series:
+    """ctx.days, with years pandas cannot hold (9999, -5) reported as a data error on the column."""
+    try:
+        return ctx.days(frame, col, formats=formats)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError) as e:
+        raise DataError(f"dates out of range ({e})", ctx.source, None, col) from None
+
+
+def time_column(ctx: ParseContext, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = (), naive_tz=None) -> pd.Series:
+    """ctx.dates, with years pandas cannot hold reported as a data error on the column."""
+    try:
+        return ctx.dates(frame, col, formats=formats, naive_tz=naive_tz)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError) as e:
+        raise DataError(f"dates out of range ({e})", ctx.source, None, col) from None
+
+
 _NUMERIC_DMY = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$"
 
 
@@ -272,7 +288,7 @@ def series_days(ctx: ParseContext, frame: pd.DataFrame, col: str, formats: tuple
     values = s[~V.blank(s)].astype("str").str.strip()
     settled = ctx.override is not None and ctx.override.day_first is not None
     if settled or not len(values) or not values.str.match(_NUMERIC_DMY).all():
-        return ctx.days(frame, col, formats=formats)
+        return day_column(ctx, frame, col, formats)
     regular = {}
     for day_first in (False, True):
         try:
@@ -287,4 +303,4 @@ def series_days(ctx: ParseContext, frame: pd.DataFrame, col: str, formats: tuple
         ctx.warn(f"column {col!r}: dates such as {values.iloc[0]!r} read as "
                  f"{'day/month' if day_first else 'month/day'}/year, the order in which they are consecutive days")
         return V.to_day(parsed)
-    return ctx.days(frame, col, formats=formats)
+    return day_column(ctx, frame, col, formats)

@@ -29,7 +29,7 @@ import pandas as pd
 from .. import values as V
 from ..registry import Format, ParseContext, columns_for, header_score, register, text
 from ..sniff import Block
-from ._social import add_sum, daily_long, exported_at, local_midnight, slug
+from ._social import add_sum, daily_long, day_column, exported_at, local_midnight, slug
 
 PLATFORM = "linkedin"
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
@@ -72,7 +72,7 @@ class ContentMetrics(Format):
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
         date_col = columns_for(df, {"date": ("date",)})["date"]
-        days = ctx.days(df, date_col, formats=DATE_FORMATS)
+        days = day_column(ctx, df, date_col, DATE_FORMATS)
         metrics: dict[str, pd.Series] = {}
         rates: dict[str, pd.Series] = {}
         for col in df.columns:
@@ -137,7 +137,7 @@ class ContentPosts(Format):
         out["text"] = text(df, cols.get("title"))
         out["permalink"] = link
         if "created" in cols:
-            out["published_at"] = local_midnight(ctx, ctx.days(df, cols["created"], formats=DATE_FORMATS), cols["created"])
+            out["published_at"] = local_midnight(ctx, day_column(ctx, df, cols["created"], DATE_FORMATS), cols["created"])
         if "content_type" in cols:
             out["post_type"] = text(df, cols["content_type"]).str.casefold().map(POST_TYPES)
         for name in ("impressions", "views", "clicks", "reactions", "comments", "shares", "follows"):
@@ -210,7 +210,7 @@ class NewFollowers(Format):
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
         cols = columns_for(df, {"date": ("date",), **FOLLOWER_COLUMNS})
-        days = ctx.days(df, cols["date"], formats=DATE_FORMATS)
+        days = day_column(ctx, df, cols["date"], DATE_FORMATS)
         metrics = {k: ctx.numbers(df, cols[k]) for k in FOLLOWER_COLUMNS if k in cols}
         return {"account_daily": ctx.finish(daily_long(days, metrics), PLATFORM, _account(ctx))}
 
@@ -236,7 +236,7 @@ class VisitorMetrics(Format):
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
         date_col = columns_for(df, {"date": ("date",)})["date"]
-        days = ctx.days(df, date_col, formats=DATE_FORMATS)
+        days = day_column(ctx, df, date_col, DATE_FORMATS)
         metrics: dict[str, pd.Series] = {}
         for col in df.columns:
             key = V.norm_header(col)

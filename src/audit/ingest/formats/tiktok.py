@@ -35,8 +35,8 @@ import pandas as pd
 
 from ..registry import Format, ParseContext, columns_for, header_score, register, text
 from ..sniff import Block
-from ._social import (add_sum, anchor_for, daily_long, is_yearless, local_midnight, numbers, series_days,
-                      tiktok_id_time, yearless_before, yearless_days)
+from ._social import (add_sum, anchor_for, daily_long, day_column, is_yearless, local_midnight, numbers,
+                      series_days, tiktok_id_time, time_column, yearless_before, yearless_days)
 
 PLATFORM = "tiktok"
 DATE_FORMATS = ("%Y/%m/%d", "%Y-%m-%d", "%b %d, %Y")
@@ -267,7 +267,7 @@ class _Videos(Format):
             return None
         col = cols["exported"]
         if not is_yearless(df[col]):
-            days = ctx.days(df, col, formats=DATE_FORMATS)
+            days = day_column(ctx, df, col, DATE_FORMATS)
         elif id_time.notna().any():
             days = yearless_before(ctx, df, col, id_time.max().date(), "the newest video id", after=True)
         else:
@@ -282,7 +282,7 @@ class _Videos(Format):
         posted = pd.Series(pd.NaT, index=df.index, dtype=pd.DatetimeTZDtype(unit="ns", tz="UTC"))
         col = cols.get("posted")
         if col and not is_yearless(df[col]):
-            posted = ctx.dates(df, col, formats=TIME_FORMATS, naive_tz="UTC")
+            posted = time_column(ctx, df, col, TIME_FORMATS, naive_tz="UTC")
             both = posted.notna() & id_time.notna()
             if both.any() and ((posted - id_time).abs() > pd.Timedelta(hours=1))[both].mean() > 0.5:
                 ctx.warn(f"column {col!r} is not in UTC (it differs from the video ids); the ids' times are used")

@@ -28,7 +28,7 @@ from ...errors import DataError
 from .. import values as V
 from ..registry import Format, ParseContext, columns_for, header_score, register, text
 from ..sniff import Block
-from ._social import add_sum, daily_long, exported_at, numbers, snowflake_time
+from ._social import add_sum, daily_long, day_column, exported_at, numbers, snowflake_time, time_column
 
 PLATFORM = "x"
 _HANDLE = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/status/", re.I)
@@ -113,7 +113,7 @@ class LegacyTweets(Format):
                                 "text": ("tweet text",), "time": ("time",)})
         out = pd.DataFrame(index=df.index)
         out["post_id"] = _ids(ctx, df, cols.get("id"), cols.get("link"))
-        out["published_at"] = ctx.dates(df, cols["time"], formats=("%Y-%m-%d %H:%M %z",))
+        out["published_at"] = time_column(ctx, df, cols["time"], ("%Y-%m-%d %H:%M %z",))
         out["text"] = text(df, cols.get("text"))
         out["permalink"] = text(df, cols.get("link"))
         for name in LEGACY_POST_COLUMNS:
@@ -141,7 +141,7 @@ class LegacyDaily(Format):
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
         cols = columns_for(df, {**_legacy_aliases(), "date": ("date",), "posts_published": ("tweets published",)})
-        days = ctx.days(df, cols["date"], formats=("%Y-%m-%d",))
+        days = day_column(ctx, df, cols["date"], ("%Y-%m-%d",))
         metrics = {"posts_published": ctx.numbers(df, cols["posts_published"])}
         for name in LEGACY_METRICS:
             total = _organic_plus_promoted(ctx, df, cols, name)
@@ -206,7 +206,7 @@ class Content(Format):
     def _published(ctx: ParseContext, df: pd.DataFrame, cols: dict[str, str], ids: pd.Series) -> pd.Series:
         """The snowflake time where it agrees with the exported day (± the world's time zones);
         otherwise the exported day at midnight in the audit time zone."""
-        day = ctx.days(df, cols["date"], formats=NEW_DATE_FORMATS)
+        day = day_column(ctx, df, cols["date"], NEW_DATE_FORMATS)
         flake = snowflake_time(ids)
         start = day.dt.tz_localize("UTC")
         agrees = flake.notna() & (flake >= start - pd.Timedelta(days=1)) & (flake < start + pd.Timedelta(days=2))
@@ -252,7 +252,7 @@ class Overview(Format):
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         df = block.frame()
         cols = columns_for(df, OVERVIEW_ALIASES)
-        days = ctx.days(df, cols["date"], formats=NEW_DATE_FORMATS)
+        days = day_column(ctx, df, cols["date"], NEW_DATE_FORMATS)
         metrics = numbers(ctx, df, cols, [k for k in OVERVIEW_ALIASES if k != "date"])
         out = daily_long(days, metrics)
         return {"account_daily": ctx.finish(out, PLATFORM, ctx.account(None, PLATFORM))}

@@ -30,7 +30,7 @@ import pandas as pd
 from .. import values as V
 from ..registry import Format, ParseContext, columns_for, register, text
 from ..sniff import Block
-from ._social import add_sum, daily_long, local_midnight, path_dates, series_days
+from ._social import add_sum, daily_long, day_column, local_midnight, path_dates, series_days
 
 PLATFORM = "youtube"
 DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y")
@@ -168,7 +168,7 @@ class Table(Format):
         out["permalink"] = "https://www.youtube.com/watch?v=" + out["post_id"]
         out["post_type"] = "video"
         if "published" in cols:
-            day = ctx.days(df, cols["published"], formats=PUBLISH_FORMATS)
+            day = day_column(ctx, df, cols["published"], PUBLISH_FORMATS)
             out["published_at"] = local_midnight(ctx, day, cols["published"])
         metrics = _daily_metrics(ctx, df, df.columns)
         for canon, post_col in (("views", "views"), ("views", "video_views"), ("impressions", "impressions"),
