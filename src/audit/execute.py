@@ -14,8 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-from . import kernels
-
 ENGINE = "audit"
 _live: set = set()  # kernel managers of the notebooks running now
 _live_lock = threading.Lock()
@@ -40,14 +38,14 @@ def execute_notebook(task: dict) -> dict:
         for attempt in (1, 2):
             state = {"kernel_ready": False, "cell": None, "first_line": ""}
             # A warm (forked) kernel first; should it not start, a standard one the second time.
-            warm = attempt == 1 and kernels.active()
+            warm = attempt == 1 and task.get("kernel_manager_class") is not None
             try:
                 papermill.execute_notebook(
                     task["input"], task["output"], parameters=params, engine_name=ENGINE,
                     kernel_name=task["kernel"], progress_bar=False, log_output=False,
                     start_timeout=task["start_timeout"], execution_timeout=task["cell_timeout"],
                     shutdown_kernel="immediate", kernel_env=env, kernel_cwd=task["cwd"], kernel_log=log,
-                    kernel_manager_class=kernels.forked_kernel_manager_class() if warm else None,
+                    kernel_manager_class=task["kernel_manager_class"] if warm else None,
                     on_notebook_start=lambda **kw: state.update(kernel_ready=True),
                     on_cell_start=lambda cell=None, cell_index=None, **kw: state.update(
                         cell=cell_index, first_line=_first_line(cell)),

@@ -39,16 +39,17 @@ def available() -> bool:
 class KernelServer:
     """The parent side: start the server process, ask it for kernels, stop it."""
 
-    def __init__(self, python: list[str], start_timeout: float = 120):
+    def __init__(self, python: list[str], modules: list[str] = (), start_timeout: float = 120):
         self.dir = tempfile.mkdtemp(prefix="audit-kernels-")  # a short path: socket names are limited
         self.address = os.path.join(self.dir, "server.sock")
         self.log_path = Path(self.dir) / "server.log"
         env = {**os.environ, "MPLBACKEND": INLINE_BACKEND, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([*python, "-m", "audit.kernels", self.address], env=env,
+            self.process = subprocess.Popen([*python, "-m", "audit.kernels", self.address, *modules], env=env,
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         self.start_timeout = start_timeout
         self._ready = False
+        self._manager_class = None
 
     def wait_ready(self) -> None:
         """Block until the server has imported everything (raises RuntimeError if it died)."""
@@ -79,6 +80,12 @@ class KernelServer:
                 reply += chunk
         return json.loads(reply)["pid"]
 
+    def kernel_manager_class(self):
+        """A jupyter_client KernelManager class whose kernels this server forks."""
+        if self._manager_class is None:
+            self._manager_class = _manager_class(self)
+        return self._manager_class
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -92,19 +99,6 @@ class KernelServer:
 
 
 # --- jupyter_client side: a kernel manager whose kernels come from the server -----------
-
-_server: KernelServer | None = None
-
-
-def use_server(server: KernelServer | None) -> None:
-    """Make `ForkedKernelManager` take its kernels from `server` (None: stop doing so)."""
-    global _server
-    _server = server
-
-
-def active() -> bool:
-    return _server is not None
-
 
 class _ForkedProcess:
     """What jupyter_client expects of a Popen, for a kernel that is not our child (the
@@ -147,7 +141,7 @@ class _ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-def _manager_classes():
+def _manager_class(server: KernelServer):
     from jupyter_client.manager import KernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
@@ -155,7 +149,7 @@ def _manager_classes():
         async def launch_kernel(self, cmd, **kwargs):
             out = kwargs.get("stdout")
             fd = out.fileno() if hasattr(out, "fileno") else None
-            pid = _server.fork(list(cmd), dict(kwargs.get("env") or os.environ), kwargs.get("cwd"), fd)
+            pid = server.fork(list(cmd), dict(kwargs.get("env") or os.environ), kwargs.get("cwd"), fd)
             self.process = _ForkedProcess(pid)
             self.pid = pid
             self.pgid = pid  # the kernel starts its own session
@@ -164,7 +158,7 @@ def _manager_classes():
 
     class ForkedKernelManager(KernelManager):
         async def _async_pre_start_kernel(self, **kw):
-            if _server is not None and self.provisioner is None:
+            if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                      parent=self)
@@ -173,27 +167,42 @@ def _manager_classes():
     return ForkedKernelManager
 
 
-_classes = None
+def notebook_imports(paths: list[Path]) -> list[str]:
+    """The modules the notebooks import (read from their code, not run), for the server to
+    import once; cells that are not plain Python (magics) are skipped."""
+    import ast
 
+    import nbformat
 
-def forked_kernel_manager_class():
-    """The KernelManager class to give nbclient (created on first use: jupyter_client is heavy)."""
-    global _classes
-    if _classes is None:
-        _classes = _manager_classes()
-    return _classes
+    found: dict[str, None] = {}
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update((a.name, None) for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+                    # `from audit import display`: the names may be modules too (tried, not required)
+                    found.update((f"{node.module}.{a.name}", None) for a in node.names if a.name != "*")
+    return list(found)
 
 
 # --- the server process ---------------------------------------------------------------------
 
-def _serve(address: str) -> None:
+def _serve(address: str, modules: list[str]) -> None:
     import importlib
 
-    for name in PRELOAD:
+    for name in [*PRELOAD, *modules]:
         try:
             importlib.import_module(name)
-        except ImportError:
-            pass  # a notebook that needs it will say so
+        except Exception:  # noqa: BLE001 - a notebook that needs it will say so itself
+            pass
     try:
         from audit.metrics import all_metrics
 
@@ -275,4 +284,4 @@ def _become_kernel(request: dict, output_fd: int | None) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1])
+    _serve(sys.argv[1], sys.argv[2:])

@@ -107,14 +107,11 @@ def _run(o: RunOptions, t0: float) -> RunResult:
                    "interactive": False, **o.parameters}
     check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
 
-    server = _start_kernel_server(o)  # it imports the libraries while ingest runs
+    server = _start_kernel_server(o, notebooks)  # it imports the libraries while ingest runs
     try:
         return _run_prepared(o, t0, started_at, client_dir, config, slug, notebooks, jobs, base_params, server)
     finally:
         if server is not None:
-            from .kernels import use_server
-
-            use_server(None)
             server.stop()
 
 
@@ -122,7 +119,7 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
                   notebooks: list[Path], jobs: int, base_params: dict, server) -> RunResult:
     timings: dict[str, float] = {}
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
-    kernel_mode = _use_kernel_server(server, timings)
+    kernel_mode, manager_class = _use_kernel_server(server, timings)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
     _remove_stale_runs(client_reports)
@@ -145,7 +142,8 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
             "notebooks_dir": str(Path(o.notebooks_dir).resolve()),
             "inputs": inputs, "packages": package_versions(), "errors": [],
         }
-        entries, executed = _execute_all(notebooks, tmp, base_params, o, jobs, config, run_info, timings)
+        entries, executed = _execute_all(notebooks, tmp, base_params, o, jobs, config, run_info, timings,
+                                         manager_class)
         run_info["notebooks"] = entries
         t = time.perf_counter()
         metrics = merge_metrics(tmp / "metrics", [n.stem for n in notebooks], run_info)
@@ -239,7 +237,7 @@ def check_parameters(notebooks: list[Path], names: list[str]) -> None:
             "`parameters` declares each as `name: type = value  # help` (one `=` per line, none in the help)")
 
 
-def _start_kernel_server(o: RunOptions):
+def _start_kernel_server(o: RunOptions, notebooks: list[Path]):
     """Start the warm-kernel server (see audit.kernels) for the kernelspec's Python, if it can be used."""
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -249,24 +247,24 @@ def _start_kernel_server(o: RunOptions):
     if not (o.warm_kernels and kernels.available() and "-m" in argv
             and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["ipykernel_launcher"]):
         return None
-    return kernels.KernelServer(argv[:argv.index("-m")], start_timeout=o.start_timeout)
+    return kernels.KernelServer(argv[:argv.index("-m")], kernels.notebook_imports(notebooks),
+                                start_timeout=o.start_timeout)
 
 
-def _use_kernel_server(server, timings: dict) -> str:
-    """Wait for the server to be ready and hand it to the notebooks; say which kernels run."""
+def _use_kernel_server(server, timings: dict) -> tuple[str, type | None]:
+    """Wait for the server to be ready; say which kernels the notebooks get, and give the
+    kernel manager class that forks them (None: standard kernels)."""
     if server is None:
-        return "fresh: one new kernel process per notebook"
-    from . import kernels
-
+        return "fresh: one new kernel process per notebook", None
     t = time.perf_counter()
     try:
         server.wait_ready()
     except RuntimeError as e:
-        return f"fresh: one new kernel process per notebook ({e})"
+        return f"fresh: one new kernel process per notebook ({e})", None
     finally:
         timings["kernel_server_wait_s"] = round(time.perf_counter() - t, 3)
-    kernels.use_server(server)
-    return "warm: one new kernel process per notebook, forked from a process with the libraries imported"
+    return ("warm: one new kernel process per notebook, forked from a process with the libraries imported",
+            server.kernel_manager_class())
 
 
 def _check_kernel(name: str) -> None:
@@ -309,7 +307,7 @@ def _ingest(client_dir: Path, config: AuditConfig, o: RunOptions, timings: dict)
 # --- execution -----------------------------------------------------------------------------
 
 def _execute_all(notebooks: list[Path], tmp: Path, base_params: dict, o: RunOptions, jobs: int,
-                 config: AuditConfig, run_info: dict, timings: dict) -> tuple[list[dict], dict]:
+                 config: AuditConfig, run_info: dict, timings: dict, manager_class) -> tuple[list[dict], dict]:
     """Run the notebooks `jobs` at a time, each in its own kernel; as each finishes, convert it
     to HTML here with the one exporter while the others still run."""
     from tqdm.auto import tqdm
@@ -323,7 +321,7 @@ def _execute_all(notebooks: list[Path], tmp: Path, base_params: dict, o: RunOpti
         tasks.append({"name": nb.stem, "input": str(nb), "output": str(tmp / "notebooks" / nb.name),
                       "parameters": params, "kernel": o.kernel, "cell_timeout": o.cell_timeout,
                       "start_timeout": o.start_timeout, "cwd": str(nb.parent),
-                      "log": str(tmp / "logs" / f"{nb.stem}.log")})
+                      "log": str(tmp / "logs" / f"{nb.stem}.log"), "kernel_manager_class": manager_class})
     entries: dict[str, dict] = {}
     executed: dict[str, Any] = {}
     html_s = 0.0
