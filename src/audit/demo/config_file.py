@@ -184,8 +184,9 @@ months before. Time zone {tz}, currency EUR.
    link to the online shop, Organic Social brings few purchases, and most of the Meta Ads money buys
    post engagement ("Interactions") rather than purchases.
 6. **Customer care.** About {unanswered}% of inbox questions are never answered; the team works Monday
-   to Friday 9:00-18:00, so the median first response to weekend messages is about a day and a half,
-   against about {weekday_h} working hours on weekdays.
+   to Friday 9:00-18:00, so weekend messages wait for Monday: their median first response is about a
+   day and a half, three to four times that of weekday messages (about {weekday_h} working hours,
+   some ten hours on the clock once evenings and nights are counted).
 7. **Cost.** With {hours} hours a month at {hourly} EUR plus {tools} EUR of tools, social care costs far
    less per contact than the call centre ({call_centre} EUR).
 8. **Talked about where absent.** About {pin_pct}% of the brand's mentions are on Pinterest and
