@@ -143,6 +143,8 @@ def test_properties(texts, rnd):
     df = pd.DataFrame({"source": "mentions", "platform": "x", "account": "Brand",
                        "item_id": [str(i) for i in range(len(texts))], "at": T0, "text": texts})
     ideas = inn.find_ideas(df)
+    kw = inn.first_keyword(df["text"], inn.idea_keywords(), inn.IDEA_EXCLUDE)
+    assert (inn.has_keyword(df["text"], inn.idea_keywords(), inn.IDEA_EXCLUDE) == kw.notna().to_numpy()).all()
     share = inn.idea_share(df, ideas).set_index("source").loc["all"]
     assert 0 <= share["low"] <= share["share"] <= share["high"] <= 1
     order = list(range(len(texts)))

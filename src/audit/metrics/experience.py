@@ -15,7 +15,7 @@ from scipy import stats as sps
 
 from ..config import AuditConfig, BusinessHours, Period
 from ..errors import ConfigError
-from .innovation import first_keyword, theme_flags
+from .innovation import has_keyword, theme_flags
 from .period import local_day, within
 from .registry import metric
 from .stats import (MIN_N, NOT_ENOUGH, NO_DIFF, HIGHER, LOWER, Comparison, Estimate, bootstrap_ci,
@@ -425,8 +425,8 @@ def complaints(tables, account: str, period: Period | None = None, tz: str = "UT
     if ib is not None and len(ib):
         ib = _inbox(ib, account, period, tz)
         flag = ib["is_complaint"]
-        kw = first_keyword(ib["text"], kws).notna()
-        is_c = (flag.fillna(False) | (flag.isna() & kw)).to_numpy(dtype=bool)
+        kw = has_keyword(ib["text"], kws)
+        is_c = flag.fillna(False).to_numpy(dtype=bool) | (flag.isna().to_numpy() & kw)
         how = np.where(flag.notna(), "flag", "keyword")
         frames.append(pd.DataFrame({"source": "inbox", "platform": ib["platform"], "item_id": ib["message_id"],
                                     "at": ib["received_at"], "text": ib["text"], "how": how,
@@ -434,7 +434,7 @@ def complaints(tables, account: str, period: Period | None = None, tz: str = "UT
     mn = _get(tables, "mentions")
     if mn is not None and len(mn):
         mn = within(mn[mn["account"] == account], "published_at", period, tz)
-        is_c = first_keyword(mn["text"], kws).notna().to_numpy()
+        is_c = has_keyword(mn["text"], kws)
         frames.append(pd.DataFrame({"source": "mentions", "platform": mn["platform"],
                                     "item_id": mn["mention_id"], "at": mn["published_at"], "text": mn["text"],
                                     "how": "keyword", "tag": pd.NA})[is_c])
