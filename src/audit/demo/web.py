@@ -78,7 +78,8 @@ def _channel_rows(seed: int, sessions: dict[str, np.ndarray], sel: np.ndarray, t
         events = int(s * (3.2 + 3 * engaged_share) + r.integers(0, 50))
         key = int(r.binomial(s, conv))
         revenue = round(float(key * BASKET * r.lognormal(0, 0.05)), 2) if key else 0
-        avg = float(seconds * r.lognormal(0, 0.03) * s) / s if s else 0
+        # GA4 divides total engagement seconds by sessions; a ratio of integers prints the same everywhere
+        avg = int(round(seconds * r.lognormal(0, 0.03) * s)) / s if s else 0
         rows.append((ch, s, engaged, avg, events, key, revenue))
     return sorted(rows, key=lambda x: -x[1])
 
@@ -115,10 +116,10 @@ def _daily(path: Path, seed: int, sessions: dict[str, np.ndarray]) -> None:
         engaged = r.binomial(s, engaged_share)
         key = r.binomial(s, conv)
         revenue = np.round(key * BASKET * r.lognormal(0, 0.2, W.N_DAYS), 2)
-        secs = seconds * r.lognormal(0, 0.1, W.N_DAYS)
+        secs = np.round(seconds * r.lognormal(0, 0.1, W.N_DAYS) * s).astype(np.int64)  # total seconds
         for i in np.flatnonzero(s > 0):
             rows.append((ch, f"{W.DAYS[i]:%Y%m%d}", int(s[i]), int(engaged[i]), float(engaged[i] / s[i]),
-                         float(secs[i]), int(key[i]), float(revenue[i]) if key[i] else 0))
+                         int(secs[i]) / int(s[i]), int(key[i]), float(revenue[i]) if key[i] else 0))
     rows.sort(key=lambda x: (-x[2], x[1], x[0]))
     with CsvWriter(path, final_eol=False) as w:
         _preamble(w, "Traffic acquisition: Session primary channel group (Default Channel Group)", W.START, W.END)
@@ -141,7 +142,8 @@ def _sources(folder: Path, seed: int, sessions: dict[str, np.ndarray], sel: np.n
             s = int(s)
             eng = int(r.binomial(s, engaged_share))
             key = int(r.binomial(s, conv))
-            rows.append([src, s, eng, eng / s if s else 0, float(seconds * r.lognormal(0, 0.05)), key,
+            total_seconds = int(round(seconds * r.lognormal(0, 0.05) * s))
+            rows.append([src, s, eng, eng / s if s else 0, total_seconds / s if s else 0, key,
                          round(float(key * BASKET), 2)])
     rows.sort(key=lambda x: (-x[1], x[0]))
     with CsvWriter(folder / "Traffic_acquisition_Session_source_medium.csv", final_eol=False) as w:
