@@ -180,8 +180,8 @@ months before. Time zone {tz}, currency EUR.
 4. **Competitor weak spot.** Fournil Orsane's mentions are {orsane_neg}% negative, most of them
    about customer service (late deliveries, unanswered messages, refunds). Solvène Pâtisserie
    shows no such pattern.
-5. **Efforts against objectives.** The objectives are sales and recruitment, yet only about {shop_pct}% of posts
-   link to the online shop, Organic Social brings few purchases, and most of the Meta Ads money buys
+5. **Efforts against objectives.** The objectives are sales and recruitment, yet fewer than one post in twenty
+   links to the online shop (X hides its links behind t.co), Organic Social brings few purchases, and most of the Meta Ads money buys
    post engagement ("Interactions") rather than purchases.
 6. **Customer care.** About {unanswered}% of inbox questions are never answered; the team works Monday
    to Friday 9:00-18:00, so weekend messages wait for Monday: their median first response is about a
@@ -189,7 +189,7 @@ months before. Time zone {tz}, currency EUR.
    some ten hours on the clock once evenings and nights are counted).
 7. **Cost.** With {hours} hours a month at {hourly} EUR plus {tools} EUR of tools, social care costs far
    less per contact than the call centre ({call_centre} EUR).
-8. **Talked about where absent.** About {pin_pct}% of the brand's mentions are on Pinterest and
+8. **Talked about where absent.** About one brand mention in eight is on Pinterest and
    about {pin_survey}% of surveyed customers use it, but the brand has no Pinterest account.
 9. **Audience against the persona** (women 25-44 in France): the Instagram audience fits
    (about {ig_fit}% women 25-44), the Facebook audience does not (about {fb_fit}%, mostly 45+).
@@ -218,10 +218,10 @@ def write_readme(out: Path, seed: int, scale: int) -> None:
         crisis_start=W.CRISIS_START, crisis_end=W.CRISIS_END,
         crisis_volume=f"{W.CRISIS_VOLUME:g}", crisis_negative=round(100 * W.CRISIS_NEGATIVE),
         crisis_author=W.CRISIS_AUTHOR, orsane_neg=round(100 * W.COMPETITORS[0].negative),
-        shop_pct=f"{100 * W.SHOP_LINK_SHARE:g}", unanswered=round(100 * W.UNANSWERED_QUESTIONS),
+        unanswered=round(100 * W.UNANSWERED_QUESTIONS),
         weekday_h=f"{W.WEEKDAY_RESPONSE_HOURS:g}", hours=W.SOCIAL_CARE_HOURS * scale,
         hourly=f"{W.TEAM_HOURLY_COST:.2f}", tools=f"{W.TOOL_COSTS_PER_MONTH:.2f}",
-        call_centre=f"{W.CALL_CENTRE_COST:.2f}", pin_pct=round(100 * W.PINTEREST_SHARE),
+        call_centre=f"{W.CALL_CENTRE_COST:.2f}",
         pin_survey=round(100 * care.SURVEY_CHANNELS["pinterest"]),
         ig_fit=women(meta.IG_AUDIENCE), fb_fit=women(meta.FB_AUDIENCE))
     (out / "README.md").write_bytes(text.encode("utf-8"))
