@@ -194,7 +194,13 @@ class ParseContext:
         if parsed.dt.tz is None:
             if len(parsed.dropna()):
                 self.warn(f"column {col!r}: times carry no time zone; taken as {tz}")
-            parsed = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+            local = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+            twice = local.isna() & parsed.notna()
+            if twice.any():  # the hour that happens twice when clocks go back: read it as standard time
+                self.warn(f"column {col!r}: {int(twice.sum())} time(s) such as {str(frame[col][twice].iloc[0])!r} fall in "
+                          f"the hour repeated when clocks go back in {tz}; read as standard time")
+                local = parsed.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+            parsed = local
         return V.to_utc(parsed)
 
     def days(self, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = ()) -> pd.Series:
@@ -221,4 +227,4 @@ def text(frame: pd.DataFrame, col: str | None) -> pd.Series:
     if col is None:
         return pd.Series(pd.NA, index=frame.index, dtype="str")
     s = frame[col]
-    return s.where(~V.blank(s)).str.normalize("NFKC")
+    return V.nfkc(s.where(~V.blank(s)))

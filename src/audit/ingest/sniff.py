@@ -21,10 +21,11 @@ import pandas as pd
 from ..errors import DataError
 from .values import norm_header
 
-SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is streamed through pandas as one block
+SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
 MAX_ZIP_RATIO = 200  # compression ratio above which a member is treated as a zip bomb
 HEAD_BYTES = 256 * 1024
+ARROW_BLOCK = 1 << 20  # bytes per pyarrow read of a large CSV
 csv.field_size_limit(2**31 - 1)
 
 
@@ -76,22 +77,89 @@ class Block:
         names = dedupe(self.header)
         if self.rows is not None:
             width = len(names)
-            rows = [(r + [""] * (width - len(r)))[:width] for r in self.rows[:nrows]]
+            rows = self.rows[:nrows]
+            if any(len(r) != width for r in rows):
+                rows = [(r + [""] * (width - len(r)))[:width] for r in rows]
             idx = (self.row_numbers or list(range(self.header_row + 1, self.header_row + 1 + len(rows))))[:len(rows)]
-            return pd.DataFrame(rows, columns=names, index=pd.Index(idx, name="row"), dtype="str")
+            index = pd.Index(idx, name="row")
+            if not rows:
+                return pd.DataFrame(columns=names, index=index, dtype="str")
+            # Column by column: building from a list of rows goes through object arrays, ~5x slower.
+            return pd.DataFrame({n: pd.array(c, dtype="str") for n, c in zip(names, zip(*rows))}, index=index)
+        if nrows is not None:
+            return self._pandas(names, nrows=nrows)
+        chunks = self._stream(names, chunksize or 200_000)
+        if chunksize is not None:
+            return chunks
+        parts = list(chunks)
+        return pd.concat(parts) if parts else self._pandas(names, nrows=0)
+
+    # Large CSVs. Row numbers are record numbers (a quoted multi-line cell counts once).
+    def _pandas(self, names: list[str], nrows: int | None = None, chunksize: int | None = None, skip: int = 0):
         kw = dict(sep=self.delimiter, encoding=self.encoding, skiprows=self.header_row, header=None, names=names,
                   dtype="str", keep_default_na=False, na_filter=False, nrows=nrows, chunksize=chunksize,
                   index_col=False, on_bad_lines="skip", engine="c")
-        reader = pd.read_csv(self.path, **kw)
-        if chunksize is None:
-            reader.index = pd.Index(reader.index + self.header_row + 1, name="row")
-            return reader
+        try:
+            reader = pd.read_csv(self.path, **kw)
+            if chunksize is None:
+                reader.index = pd.Index(reader.index + self.header_row + 1, name="row")
+                return reader
+            return self._renumbered(reader, skip)
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
 
-        def renumber():
+    def _renumbered(self, reader, skip: int):
+        try:
             for chunk in reader:
+                if skip:  # records already delivered by the pyarrow reader
+                    chunk, skip = chunk.iloc[skip:], max(0, skip - len(chunk))
+                    if chunk.empty:
+                        continue
                 chunk.index = pd.Index(chunk.index + self.header_row + 1, name="row")
                 yield chunk
-        return renumber()
+        except (UnicodeDecodeError, pd.errors.ParserError) as e:
+            raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
+
+    def _stream(self, names: list[str], chunksize: int):
+        """Chunks of `chunksize` rows (the last one shorter), read by pyarrow's multi-threaded CSV reader (~4x less CPU
+        than pandas' C engine, and the strings stay in Arrow memory). A row with another number of
+        cells than the header (pyarrow refuses it) hands over to pandas, which pads short rows and
+        skips long ones, from the first record pyarrow had not delivered."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        enc = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
+        strings = pd.StringDtype("pyarrow", na_value=float("nan"))
+        done = 0
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(skip_rows=self.header_row, column_names=names, encoding=enc,
+                                               block_size=ARROW_BLOCK),
+                parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False))
+            pending, rows = [], 0
+            for batch in reader:
+                pending.append(batch)
+                rows += batch.num_rows
+                while rows >= chunksize:
+                    table = pa.Table.from_batches(pending)
+                    yield self._arrow_frame(table.slice(0, chunksize), done, strings)
+                    done, rows = done + chunksize, rows - chunksize
+                    pending = table.slice(chunksize).to_batches()
+            if rows:
+                yield self._arrow_frame(pa.Table.from_batches(pending), done, strings)
+            return
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            pass
+        yield from self._pandas(names, chunksize=chunksize, skip=done)
+
+    def _arrow_frame(self, table, start: int, strings) -> pd.DataFrame:
+        df = table.to_pandas(types_mapper=lambda t: strings, split_blocks=True)
+        first = start + self.header_row + 1
+        df.index = pd.RangeIndex(first, first + len(df), name="row")
+        return df
 
 
 def dedupe(names: list[str]) -> list[str]:
@@ -363,7 +431,7 @@ def _unwrap(rows, numbers, delim):
 
 
 def _is_blank(row: list[str]) -> bool:
-    return not any(c.strip() for c in row)
+    return not "".join(row).strip()
 
 
 def _is_comment(row: list[str]) -> bool:
@@ -386,7 +454,8 @@ def rows_to_blocks(rows: list[list[str]], source: str, numbers: list[int] | None
     """Split rows into sections (blank rows or '#' comment runs separate them) and find each
     section's header: its first row that is at least two cells wide and mostly text."""
     numbers = numbers or list(range(1, len(rows) + 1))
-    rows = [[c.strip("\ufeff") if isinstance(c, str) else c for c in r] for r in rows]
+    rows = [[c.strip("\ufeff") if isinstance(c, str) else c for c in r] if "\ufeff" in "".join(map(str, r)) else r
+            for r in rows]
     sections: list[tuple[list[str], list[tuple[list[str], int]]]] = []
     preamble: list[str] = []
     current: list[tuple[list[str], int]] = []
