@@ -3,7 +3,6 @@ export keeps its platform's layout, and the package's metrics find every planted
 expected sign, and find nothing where nothing was planted (data/demo/README.md lists them)."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import shutil
 import zipfile

@@ -93,8 +93,8 @@ def month_posts(seed: int, spec: Spec, month: pd.Timestamp, scale: int) -> pd.Da
 
     has_link = (r.random(n) < spec.link_share) & np.isin(ptype, ["Links", "link"]) if spec.link_share else np.zeros(n, bool)
     shop = has_link & (r.random(n) < spec.shop_share_of_links)
-    if spec.platform in ("facebook", "instagram") and spec.link_share == 0:
-        shop = r.random(n) < W.SHOP_LINK_SHARE / 3  # "lien en bio" captions pointing at the shop
+    if spec.platform == "instagram":  # no links in captions: a few say "lien en bio" for the shop
+        shop = r.random(n) < W.SHOP_LINK_SHARE / 3
     link_clicks = np.where(has_link, r.poisson(reach * 0.012 * r.lognormal(0, 0.5, n)), 0)
     impressions = np.round(reach * (1.15 + r.gamma(2.0, 0.12, n))).astype(np.int64)
 
