@@ -294,7 +294,7 @@ def test_platform_normalisation(category, host, expected):
     ("0", "neutral"), ("0,4", "positive"), ("-35", "negative"), ("Not Rated", None), ("mixed", None), ("", None),
 ])
 def test_sentiment_normalisation(raw, expected):
-    assert L._sentiment(raw) == expected
+    assert L.sentiment_of(raw) == expected
 
 
 def test_listening_formats_claim_no_real_export(realdata):

@@ -147,7 +147,8 @@ def _host_platform(host: str | None) -> str | None:
     return None
 
 
-def _sentiment(value: str) -> str | None:
+def sentiment_of(value: str) -> str | None:
+    """'Positive', 'négatif', 'Neutre', 1/0/-1 or any signed score → positive/neutral/negative (None: not rated)."""
     v = value.strip().casefold()
     if v in _SENTIMENT:
         return _SENTIMENT[v]
@@ -304,7 +305,7 @@ class Mentions(Format):
         project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(chunk.index)
         out["account"] = accounts.assign(project, [out["title"], out["text"]])  # in reading order
         if "sentiment" in cols:
-            out["sentiment"] = _map_uniques(text(chunk, cols["sentiment"]), _sentiment)
+            out["sentiment"] = _map_uniques(text(chunk, cols["sentiment"]), sentiment_of)
         when = chunk[cols["published_at"]].str.strip()
         if "time" in cols and cols["time"] != cols["published_at"]:
             t = chunk[cols["time"]].str.strip()
