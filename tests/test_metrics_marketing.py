@@ -273,3 +273,17 @@ def test_metric_ids_named_in_docstrings(name):
         short = mid.split(".", 1)[1]
         assert mid in named or short in named or any(n.endswith("." + short) for n in named), \
             f"{mid} is not named in any docstring of {name}.py"
+
+
+def test_keyword_report_beside_campaign_report_is_not_counted_twice():
+    import pandas as pd
+
+    from audit import schemas
+    from audit.metrics import marketing
+    base = dict(platform="google_ads", account="B", source_file="f", period_start=pd.Timestamp("2025-01-01"),
+                period_end=pd.Timestamp("2025-01-31"), campaign="C", campaign_id="1")
+    ads = pd.DataFrame([{**base, "level": "campaign", "spend": 100.0},
+                        {**base, "level": "keyword", "spend": 60.0, "adset": "k1"},
+                        {**base, "level": "keyword", "spend": 40.0, "adset": "k2"}])
+    ads = schemas.conform("ads", ads)
+    assert marketing.ads_in_scope(ads)["spend"].sum() == 100.0

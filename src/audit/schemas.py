@@ -150,7 +150,7 @@ TABLES: dict[str, tuple[str, tuple[Col, ...]]] = {
     "ads": ("One row per campaign/ad set/ad and reporting range (or day)", (
         Col("period_start", DAY, "first day of the reporting range"),
         Col("period_end", DAY, "last day of the reporting range"),
-        _text("level", "campaign, adset or ad"),
+        _text("level", "campaign, adset, ad, keyword or search_term"),
         _text("campaign_id", "campaign id"),
         _text("campaign", "campaign name"),
         _text("adset_id", "ad set / ad group id"),

@@ -19,7 +19,7 @@ from .stats import Comparison, compare_rates, proportion
 from .website import overlapping
 
 DIRECTION = "marketing_optimisation"
-LEVELS = ("campaign", "adset", "ad")  # coarsest first
+LEVELS = ("campaign", "adset", "ad", "keyword", "search_term")  # coarsest first
 AD_SUMS = ("spend", "impressions", "reach", "clicks", "link_clicks", "engagements", "video_views",
            "conversions", "conversion_value")
 _SUM_WORDS = "ratio of sums over ad rows (one level per platform: campaigns, else ad sets, else ads), " \
@@ -100,7 +100,8 @@ def ads_in_scope(ads: pd.DataFrame, account: str | None = None, period: Period |
     if df.empty:
         return df
     level = df["level"].astype("str").str.casefold().fillna("campaign")
-    rank = level.map({lv: i for i, lv in enumerate(LEVELS)}).fillna(0)
+    # An unknown level counts as the finest, so it can never double a campaign report's spend.
+    rank = level.map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS))
     coarsest = rank.groupby(df["platform"]).transform("min")
     df = df[(rank == coarsest).to_numpy()]
     ident = ["platform", "level", "campaign_id", "campaign", "adset_id", "adset", "ad_id", "ad",
