@@ -71,3 +71,12 @@ def test_durations_headers_booleans():
     assert V.norm_header("  Phone number clicks ") == "phone number clicks"
     assert V.norm_header("13–17 years") == "13-17 years"
     assert V.to_bool(pd.Series(["yes", "Non", "1", "?"])).tolist() == [True, False, True, pd.NA]
+
+
+@pytest.mark.parametrize("cell", ["0002-02-14", "9999-01-01", "0005-03-01", "1900-01-01"])
+def test_dates_out_of_any_export_range_are_data_errors(cell):
+    with pytest.raises(DataError) as e:
+        V.to_datetime(pd.Series(["2025-01-01", cell], index=[2, 3]), column="Date")
+    assert e.value.row == 3
+    s, rep = V.to_datetime(pd.Series(["2025-01-01", cell]), strict=False)
+    assert rep.bad == 1 and s.isna().tolist() == [False, True]

@@ -231,6 +231,9 @@ def clean_id(series: pd.Series) -> pd.Series:
 
 
 # --- dates ------------------------------------------------------------------------------------------
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
 @dataclass
 class DateReport:
     format: str | None
@@ -281,13 +284,17 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
                 result = result.astype(object).where(result.notna(), retry)
                 result = pd.to_datetime(result, utc=_mixed_tz(result))
                 used = "mixed"
-    bad_mask = result.isna()
+    # Years outside what any export can hold (a truncated "02/14/2" read as year 2, 9999...) are
+    # unreadable dates, not dates: they would overflow nanosecond timestamps downstream.
+    years = pd.to_datetime(result, utc=True).dt.year if len(result) else result
+    bad_mask = result.isna() | ~pd.Series(years, index=result.index).between(MIN_YEAR, MAX_YEAR)
     rep = DateReport(used, df_used, ambiguous, int(bad_mask.sum()))
     if rep.bad:
         i = bad_mask[bad_mask].index[0]
         rep.first_bad_index, rep.first_bad_value = i, str(series.loc[i])
         if strict:
             raise DataError(f"{rep.bad} value(s) are not dates, e.g. {rep.first_bad_value!r}", file, _row(i), column)
+        result = result.where(~bad_mask)
     full = pd.Series(pd.NaT, index=series.index, dtype=result.dtype if len(result) else "datetime64[ns]")
     full.loc[result.index] = result
     full = pd.to_datetime(full)
