@@ -30,19 +30,22 @@ def main() -> int:
     ap.add_argument("--client", type=Path, default=ROOT / "data" / "demo")
     ap.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     ap.add_argument("--jobs", type=int, default=0, help="runner jobs (default: the number of cores)")
+    ap.add_argument("--only", action="append", help="only these notebooks (as `audit run --only`)")
+    ap.add_argument("--no-ingest", action="store_true", help="a client with prepared canonical tables: no ingest")
     ap.add_argument("--skip-naive", action="store_true", help="time the runner only")
     args = ap.parse_args()
 
     from audit.runner import RunOptions, run, select_notebooks
 
-    notebooks = select_notebooks(args.notebooks, None)
+    notebooks = select_notebooks(args.notebooks, args.only)
     scratch = Path(tempfile.mkdtemp(prefix="bench-runner-"))
     try:
-        _run([BIN / "audit", "ingest", str(args.client), "-q"], check=False)  # warm the ingest cache (untimed)
+        if not args.no_ingest:
+            _run([BIN / "audit", "ingest", str(args.client), "-q"], check=False)  # warm the ingest cache (untimed)
 
         t = time.perf_counter()
         result = run(RunOptions(client_dir=args.client, out=scratch / "reports", notebooks_dir=args.notebooks,
-                                jobs=args.jobs or None, progress=False))
+                                jobs=args.jobs or None, only=args.only, ingest=not args.no_ingest, progress=False))
         runner_s = time.perf_counter() - t
         if result.run_dir is None:
             print(f"runner refused the run: {result.message}", file=sys.stderr)
@@ -51,7 +54,7 @@ def main() -> int:
 
         naive_s = None
         if not args.skip_naive:
-            naive_s = naive_loop(args.client, notebooks, scratch / "naive")
+            naive_s = naive_loop(args.client, notebooks, scratch / "naive", ingest=not args.no_ingest)
 
         figures = {
             "notebooks": len(notebooks), "client": str(args.client), "jobs": json.loads(
@@ -75,11 +78,12 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def naive_loop(client: Path, notebooks: list[Path], folder: Path) -> float:
+def naive_loop(client: Path, notebooks: list[Path], folder: Path, ingest: bool = True) -> float:
     """What one would type by hand: ingest, then per notebook papermill and nbconvert."""
     folder.mkdir(parents=True)
     t = time.perf_counter()
-    _run([BIN / "audit", "ingest", str(client), "-q"], check=False)
+    if ingest:
+        _run([BIN / "audit", "ingest", str(client), "-q"], check=False)
     for nb in notebooks:
         executed = folder / nb.name
         _run([BIN / "papermill", str(nb), str(executed), "-k", "social-audit", "--no-progress-bar",

@@ -105,10 +105,9 @@ def _run(o: RunOptions, t0: float) -> RunResult:
     _check_kernel(o.kernel)
     base_params = {"client_dir": str(client_dir), "period_start": period_start, "period_end": period_end,
                    "interactive": False, **o.parameters}
-    check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
-
-    server = _start_kernel_server(o, notebooks)  # it imports the libraries while ingest runs
+    server = _start_kernel_server(o, notebooks)  # it imports the libraries while the rest gets ready
     try:
+        check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
         return _run_prepared(o, t0, started_at, client_dir, config, slug, notebooks, jobs, base_params, server)
     finally:
         if server is not None:

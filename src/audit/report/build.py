@@ -83,6 +83,8 @@ def _merge(parts: list[tuple[dict, Any]], title: str):
             merged.metadata["language_info"] = nb.metadata["language_info"]
         cells = copy.deepcopy(nb.cells)
         _drop_title_heading(cells)
+        for i, cell in enumerate(cells):  # ids unique across the merged notebooks
+            cell["id"] = f"s{sec['index']}-{i}"
         merged.cells.extend(cells)
     return merged
 
