@@ -69,7 +69,8 @@ class Block:
         return self.frame(nrows=n).astype(str).values.tolist()
 
     def __len__(self) -> int:
-        return len(self.rows) if self.rows is not None else -1
+        """Data rows; 0 when not counted (a large CSV read in chunks). len() must not be negative."""
+        return len(self.rows) if self.rows is not None else 0
 
     def frame(self, nrows: int | None = None, chunksize: int | None = None):
         """The data as strings (no NA conversion), columns named as in the header (duplicates get
