@@ -78,6 +78,13 @@ def test_post_frame_local_time_and_groups(posts, daily):
     assert f.loc["b", "length"] == "100-299" and pd.isna(f.loc["c", "length"])
 
 
+def test_hour_unknown_when_the_export_gives_days_only():
+    p = make_posts(published_at=pd.to_datetime(["2024-01-01", "2024-01-02"]).tz_localize(TZ).tz_convert("UTC"),
+                   reactions=[1.0, 2.0])
+    f = C.post_frame(p, tz=TZ)
+    assert f["hour"].isna().all() and f["weekday"].tolist() == ["Monday", "Tuesday"]
+
+
 def test_followers(daily):
     r = C.followers(daily, JAN).iloc[0]
     assert r["followers_start"] == 1000 and r["start_date"] == pd.Timestamp("2023-12-31")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..config import AuditConfig, Period, Target
 from . import stats
-from .brand import SOCIAL, _in_period, mention_platform
+from .brand import PLATFORM_COLS, SOCIAL, _in_period, mention_platform
 from .channels import _posts_in
 from .registry import metric
 
@@ -195,7 +195,7 @@ def presence_gap(tables, config: AuditConfig, period: Period | None = None) -> p
     survey_share, survey_low, survey_high, present, posts, posts_per_week, followers, gap."""
     tz = config.timezone
     brand = config.brand.name
-    m = _in_period(tables["mentions"][tables["mentions"]["account"] == brand], period, tz)
+    m = _in_period(tables["mentions"], period, tz, PLATFORM_COLS, account=brand)
     plat = mention_platform(m)
     n_m = len(m)
     ment = plat.value_counts().rename("mentions")

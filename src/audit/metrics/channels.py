@@ -194,6 +194,10 @@ def post_frame(posts: pd.DataFrame, account_daily: pd.DataFrame | None = None, p
     local = pd.to_datetime(p["published_at"]).dt.tz_convert(tz)
     p["weekday"] = local.dt.day_name()
     p["hour"] = local.dt.hour.astype("Int64")
+    # exports that give the day only (LinkedIn 'Created date') put every post at midnight: hour unknown
+    midnight = (local.dt.hour == 0) & (local.dt.minute == 0) & (local.dt.second == 0)
+    day_only = midnight.groupby([p["platform"], p["account"]]).transform("all")
+    p.loc[day_only.fillna(False).to_numpy(dtype=bool), "hour"] = pd.NA
     p["followers_on_day"] = followers_on_day(p, account_daily, tz)
     for base, col in (("reach", "reach"), ("impressions", "impressions"), ("followers", "followers_on_day")):
         p[f"er_{base}"] = _pct(p["engagement"], p[col])

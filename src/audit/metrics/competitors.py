@@ -113,7 +113,7 @@ def complaint_topics(tables, config: AuditConfig, period: Period | None = None,
     parts = []
     for acc in accounts:  # a few competitors
         c = experience.complaints(tables, acc, period, tz, config)
-        items = sum(len(within(df[df["account"] == acc], col, period, tz))
+        items = sum(len(within(df.loc[(df["account"] == acc).to_numpy(dtype=bool), [col]], col, period, tz))
                     for name, col in (("inbox", "received_at"), ("mentions", "published_at"), ("reviews", "published_at"))
                     if (df := _table(tables, name)) is not None)
         share = stats.proportion(len(c), items)
