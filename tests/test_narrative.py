@@ -24,5 +24,5 @@ def test_not_enough_data_gives_sizes():
 
 
 def test_figure_with_interval_and_small_sample():
-    assert narrative.figure(Estimate(0.5, 120, 0.4, 0.6), "fraction").startswith("50.0 % (95 % interval")
+    assert narrative.figure(Estimate(0.5, 120, 0.4, 0.6), "fraction") == "50.0 % (95 % interval 40.0 % – 60.0 %, n = 120)"
     assert narrative.figure(Estimate(0.5, 3), "fraction") == "not enough data (n = 3)"

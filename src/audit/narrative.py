@@ -13,7 +13,8 @@ def figure(e: Estimate, unit: str | None = None, currency: str | None = None) ->
         return f"not enough data (n = {e.n:,})"
     text = format_value(e.value, unit, currency)
     if e.low is not None and e.high is not None:
-        text += f" (95 % interval {format_interval(e.low, e.high, unit, currency).strip('[]')}, n = {e.n:,})"
+        bounds = format_interval(e.low, e.high, unit, currency).strip("[]").removeprefix("95 % CI ")
+        text += f" (95 % interval {bounds}, n = {e.n:,})"
     else:
         text += f" (n = {e.n:,})"
     return text
