@@ -233,3 +233,12 @@ def test_customer_care_files_are_not_taken_for_other_formats():
     for name in ("inbox.csv", "tickets.csv", "reviews.csv", "google_reviews.csv", "surveys.csv"):
         res, _ = parse(name)
         assert len(res.formats) == 1 and res.formats[0].startswith("customer_care."), (name, res.formats)
+
+
+def test_sources_platform_and_account_for_a_review_file_without_them(tmp_path):
+    p = tmp_path / "rival_reviews.csv"
+    p.write_text("review_id,rating,text,published_at\nr1,2,meh,2024-01-01\n")
+    cfg = config(sources=[{"match": "rival_*.csv", "platform": "trustpilot", "account": "Verdane"}])
+    res, t = parse_file(p, p.name, cfg)
+    r = t["reviews"].iloc[0]
+    assert (r.platform, r.account, r.rating) == ("trustpilot", "Verdane", 2.0)

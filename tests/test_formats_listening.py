@@ -309,3 +309,17 @@ def test_listening_formats_claim_no_real_export(realdata):
         for b in blocks:
             fmt, _ = best_format(b)
             assert fmt is None or not fmt.id.startswith(("listening.", "customer_care.")), (path.name, fmt.id)
+
+
+def test_sources_platform_is_the_default_where_the_file_names_none(tmp_path):
+    p = tmp_path / "press.csv"
+    p.write_text("Parution;Support;Titre;Lien\n"
+                 "02/04/2024;Le Quotidien;Verdane ouvre à Lyon;https://www.lequotidien-fictif.fr/a/1\n"
+                 "13/04/2024;X;Lumen répond;https://x.com/lumen/status/1\n", encoding="utf-8")
+    cfg = config(sources=[{"match": "press.csv", "format": "listening.generic", "platform": "news", "columns": {
+        "published_at": "Parution", "source": "Support", "title": "Titre", "url": "Lien"}}])
+    res, m = parse(p, cfg)
+    assert res.status == "ok", res.errors
+    assert m.platform.tolist() == ["news", "x"]  # the link still names X for the second row
+    assert m.account.tolist() == ["Verdane", "Lumen Cosmetics"]
+    assert m.published_at.dt.tz_convert("Europe/Paris").dt.day.tolist() == [2, 13]  # 13/04 settles it: day first

@@ -244,6 +244,11 @@ def _accounts(frame: pd.DataFrame, cols: dict[str, str], ctx: ParseContext, plat
     return _by_value(names, one).fillna(default).astype("str")
 
 
+def _default_platform(ctx: ParseContext, fallback: str) -> str:
+    """audit.yml `sources[].platform` for rows whose file does not name one."""
+    return (ctx.override.platform if ctx.override and ctx.override.platform else fallback)
+
+
 def _times(ctx: ParseContext, frame: pd.DataFrame, cols: dict[str, str], key: str, **kw) -> pd.Series | None:
     return ctx.dates(frame, cols[key], **kw) if key in cols else None
 
@@ -303,7 +308,7 @@ def _inbox_frame(df: pd.DataFrame, cols: dict[str, str], ctx: ParseContext, firs
         out["resolved_at"] = resolved.where(~early)
     channel = text(df, cols.get("channel"))
     pk = _by_value(channel, channel_of)
-    platform = pk.map(lambda t: t[0], na_action="ignore").fillna("inbox").astype("str")
+    platform = pk.map(lambda t: t[0], na_action="ignore").fillna(_default_platform(ctx, "inbox")).astype("str")
     kind = pk.map(lambda t: t[1], na_action="ignore")
     if "kind" in cols:
         given = text(df, cols["kind"])
@@ -456,8 +461,9 @@ class Reviews(_CareFormat):
 
     def build(self, df, cols, ctx):
         self.need(cols, ("published_at", "rating"), ctx, "date or rating")
-        platform = _by_value(text(df, cols.get("platform")), _review_platform).fillna(self.platform).astype("str") \
-            if "platform" in cols else self.platform
+        default = _default_platform(ctx, self.platform)
+        platform = _by_value(text(df, cols["platform"]), _review_platform).fillna(default).astype("str") \
+            if "platform" in cols else default
         return _reviews_frame(df, cols, ctx, platform, ctx.dates(df, cols["published_at"]),
                               _times(ctx, df, cols, "replied_at"))
 
@@ -545,5 +551,5 @@ class Surveys(_CareFormat):
         out["comment"] = text(df, cols.get("comment"))
         keep = out["response_id"].notna()
         ctx.drop(int((~keep).sum()), "answer without a response id")
-        return ctx.finish(out[keep], self.platform, _accounts(df[keep], cols, ctx, None))
+        return ctx.finish(out[keep], _default_platform(ctx, self.platform), _accounts(df[keep], cols, ctx, None))
 

@@ -120,7 +120,9 @@ _SENTIMENT = {
 _HOST_RE = r"^\s*(?:[a-zA-Z][\w+.-]*://)?(?:www\d?\.|m\.|mobile\.|amp\.)?(?P<g>[^/\s:?#@]+)"
 
 
-def _platform_of(category: str | None, host: str | None) -> str:
+def _platform_of(category: str | None, host: str | None, default: str | None = None) -> str:
+    """Normalised platform from the tool's category and the link's host; `default` (audit.yml
+    `sources[].platform`) when neither names one."""
     key = (category or "").strip().casefold()
     named = _CATEGORY.get(key, "?")
     if named not in (None, "?"):
@@ -128,6 +130,8 @@ def _platform_of(category: str | None, host: str | None) -> str:
     found = _host_platform(host)
     if found:
         return found
+    if default:
+        return default
     if named is None:  # "videos", "other socials": a network we cannot name
         return "other"
     return "web" if host else "other"
@@ -300,7 +304,8 @@ class Mentions(Format):
         if "platform" not in cols and "source" in cols:
             category = source.where(~looks_url)  # an outlet name such as "Twitter" still names the network
         key = category.fillna("") + "\x1f" + host.fillna(source_host).fillna("")
-        out["platform"] = _map_uniques(key, lambda k: _platform_of(*k.split("\x1f")))
+        default = accounts.ctx.override.platform if accounts.ctx.override else None
+        out["platform"] = _map_uniques(key, lambda k: _platform_of(*k.split("\x1f"), default))
         out["source"] = out["source"].fillna(category)
         project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(chunk.index)
         out["account"] = accounts.assign(project, [out["title"], out["text"]])  # in reading order
