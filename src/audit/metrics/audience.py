@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import schemas
 from ..config import AuditConfig, Period, Target
 from . import stats
 from .brand import PLATFORM_COLS, SOCIAL, _in_period, mention_platform
@@ -195,14 +196,15 @@ def presence_gap(tables, config: AuditConfig, period: Period | None = None) -> p
     survey_share, survey_low, survey_high, present, posts, posts_per_week, followers, gap."""
     tz = config.timezone
     brand = config.brand.name
-    m = _in_period(tables["mentions"], period, tz, PLATFORM_COLS, account=brand)
+    m = _in_period(_table(tables, "mentions"), period, tz, PLATFORM_COLS, account=brand)
     plat = mention_platform(m)
     n_m = len(m)
     ment = plat.value_counts().rename("mentions")
-    surv = survey_channels(tables["surveys"], period, tz).set_index("platform")
-    posts = _posts_in(tables["posts"][tables["posts"]["account"] == brand], period, tz)
+    surv = survey_channels(_table(tables, "surveys"), period, tz).set_index("platform")
+    posts = _table(tables, "posts")
+    posts = _posts_in(posts[posts["account"] == brand], period, tz)
     n_posts = posts.groupby("platform").size().rename("posts")
-    daily = tables["account_daily"]
+    daily = _table(tables, "account_daily")
     fol = daily[(daily["account"] == brand) & (daily["metric"] == "followers")].sort_values("date")
     fol = fol.groupby("platform")["value"].last().rename("followers")
     platforms = sorted((set(SOCIAL) & (set(ment.index) | set(surv.index) | set(n_posts.index) | set(fol.index)))
@@ -225,3 +227,9 @@ def presence_gap(tables, config: AuditConfig, period: Period | None = None) -> p
     cols = ["mentions", "mention_share", "mention_low", "mention_high", "survey_share", "survey_low", "survey_high",
             "present", "posts", "posts_per_week", "followers", "gap"]
     return out.reset_index()[["platform"] + cols]
+
+
+def _table(tables, name: str) -> pd.DataFrame:
+    """A canonical table from a Tables or a dict of frames (empty with its columns when absent)."""
+    df = tables.get(name) if isinstance(tables, dict) else getattr(tables, name, None)
+    return schemas.empty(name) if df is None else df

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import schemas
 from ..config import Period
 from . import stats
 from .period import local_day, within
@@ -467,7 +468,7 @@ def channel_summary(tables, config=None, period: Period | None = None,
     `tables` is a Tables (or dict of frames); `config` gives the time zone; `frame` is
     post_frame's result when already computed."""
     tz = config.timezone if config is not None else "UTC"
-    posts, daily = tables["posts"], tables["account_daily"]
+    posts, daily = _table(tables, "posts"), _table(tables, "account_daily")
     frame = frame if frame is not None else post_frame(posts, daily, period, tz)
     parts = [followers(daily, period), posting(posts, period, tz),
              engagement_rates(posts, daily, period, tz, frame=frame), exposure(posts, daily, period, tz)]
@@ -482,3 +483,9 @@ def channel_summary(tables, config=None, period: Period | None = None,
     if config is not None:
         out.insert(2, "is_brand", out["account"] == config.brand.name)
     return out
+
+
+def _table(tables, name: str) -> pd.DataFrame:
+    """A canonical table from a Tables or a dict of frames (empty with its columns when absent)."""
+    df = tables.get(name) if isinstance(tables, dict) else getattr(tables, name, None)
+    return schemas.empty(name) if df is None else df
