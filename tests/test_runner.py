@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from audit.cli import app
-from audit.runner import RunOptions, batch_exit_code, parse_period, run, run_batch, summary_table
+from audit.runner import (RunOptions, batch_exit_code, parse_period, run, run_batch, start_kernel_server,
+                          summary_table)
 from fixtures.tiny_client.checks import HOSTILE, assert_anchors_resolve, assert_safe, parse
 from fixtures.tiny_client.make_client import make_client
 
@@ -26,8 +27,20 @@ NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SERVER = {}  # one warm-kernel server for the whole module (each run would otherwise start its own)
+
+
 def options(client: Path, out: Path, **kw) -> RunOptions:
+    kw.setdefault("kernel_server", SERVER.get("server"))
     return RunOptions(client_dir=client, out=out, notebooks_dir=NOTEBOOKS, ingest=False, progress=False, **kw)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernel_server():
+    SERVER["server"] = start_kernel_server("social-audit", sorted(NOTEBOOKS.glob("*.ipynb")))
+    yield
+    if SERVER["server"] is not None:
+        SERVER.pop("server").stop()
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -229,19 +242,17 @@ def test_a_kernel_that_fails_to_start_is_started_once_more(client, tmp_path, mon
 
 
 @pytest.mark.slow
-def test_a_run_killed_part_way_leaves_earlier_runs_intact_and_no_report(client, tmp_path):
-    out = tmp_path / "out"
-    done = run(options(client, out, only=["03"]))
-    assert done.exit_code == 0
-    visible = lambda: {p.name for p in (out / "tiny").iterdir() if not p.name.startswith(".")}  # noqa: E731
+def test_a_run_killed_part_way_leaves_earlier_runs_intact_and_no_report(first, client, out):
+    reports = out / "tiny"
+    visible = lambda: {p.name for p in reports.iterdir() if not p.name.startswith(".")}  # noqa: E731
     published = visible()
-    before = {k: v for k, v in tree_digest(out / "tiny").items() if not k.startswith(".")}
+    before = {k: v for k, v in tree_digest(reports).items() if not k.startswith(".")}
     cmd = [sys.executable, "-m", "audit.cli", "run", str(client), "--out", str(out), "--notebooks", str(NOTEBOOKS),
            "--only", "05", "--no-ingest", "-q"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while not any(p.stat().st_size for p in (out / "tiny").glob(".tmp-*/logs/05_hang.log")):
+        while not any(p.stat().st_size for p in reports.glob(".tmp-*/logs/05_hang.log")):
             assert proc.poll() is None and time.monotonic() < deadline, "the run did not get to its kernel"
             time.sleep(0.2)
         time.sleep(1)
@@ -251,12 +262,25 @@ def test_a_run_killed_part_way_leaves_earlier_runs_intact_and_no_report(client, 
         if proc.poll() is None:
             proc.kill()
     assert visible() == published  # no new report, complete-looking or not
-    assert {k: v for k, v in tree_digest(out / "tiny").items() if not k.startswith(".")} == before
-    assert list((out / "tiny").glob(".tmp-*"))  # the killed run's scratch folder, not a report
+    assert {k: v for k, v in tree_digest(reports).items() if not k.startswith(".")} == before
+    assert list(reports.glob(".tmp-*"))  # the killed run's scratch folder, not a report
     again = run(options(client, out, only=["03"]))
     assert again.exit_code == 0
-    assert not list((out / "tiny").glob(".tmp-*"))  # cleaned up by the next run
-    assert (out / "tiny" / "LATEST").read_text().strip() == again.run_dir.name
+    assert not list(reports.glob(".tmp-*"))  # cleaned up by the next run
+    assert (reports / "LATEST").read_text().strip() == again.run_dir.name
+
+
+@pytest.mark.slow
+def test_two_runs_of_one_client_at_once_do_not_clobber_each_other(first, client, out):
+    import concurrent.futures as cf
+
+    with cf.ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda _: run(options(client, out, only=["03"])), range(2))
+    assert a.exit_code == b.exit_code == 0 and a.run_dir != b.run_dir
+    for r in (a, b):
+        assert json.loads((r.run_dir / "metrics.json").read_text())["missing"][0]["what"] == "ads export"
+    newest = max(p.name for p in (out / "tiny").iterdir() if p.name[:1].isdigit())
+    assert (out / "tiny" / "LATEST").read_text().strip() == newest
 
 
 @pytest.mark.slow

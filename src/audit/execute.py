@@ -8,6 +8,7 @@ that is returned, never raised. `stop_all()` kills the kernels still running (Ct
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import signal
 import threading
@@ -15,6 +16,17 @@ import time
 from pathlib import Path
 
 ENGINE = "audit"
+
+
+class _QuietTimeoutTasks(logging.Filter):
+    """After a cell times out, nbclient leaves its output-polling task pending; asyncio then
+    reports it at exit. The timeout is already in run.json and the report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Task was destroyed but it is pending")
+
+
+logging.getLogger("asyncio").addFilter(_QuietTimeoutTasks())
 _live: set = set()  # kernel managers of the notebooks running now
 _live_lock = threading.Lock()
 _registered = False

@@ -48,6 +48,7 @@ class KernelServer:
             self.process = subprocess.Popen([*python, "-m", "audit.kernels", self.address, *modules], env=env,
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         self.start_timeout = start_timeout
+        self.kernel_name: str | None = None  # the kernelspec whose kernels it stands in for
         self._ready = False
         self._manager_class = None
 

@@ -60,6 +60,7 @@ class RunOptions:
     ingest: bool = True
     progress: bool = True
     warm_kernels: bool = True  # fork kernels from a process that has the libraries imported (POSIX)
+    kernel_server: Any = None  # a running audit.kernels.KernelServer to use (and leave running)
     parameters: dict[str, Any] = field(default_factory=dict)  # extra parameters every notebook declares
 
 
@@ -105,12 +106,15 @@ def _run(o: RunOptions, t0: float) -> RunResult:
     _check_kernel(o.kernel)
     base_params = {"client_dir": str(client_dir), "period_start": period_start, "period_end": period_end,
                    "interactive": False, **o.parameters}
-    server = _start_kernel_server(o, notebooks)  # it imports the libraries while the rest gets ready
+    own_server = o.kernel_server is None
+    # The server imports the libraries while the rest gets ready.
+    given = o.kernel_server if o.warm_kernels and getattr(o.kernel_server, "kernel_name", None) == o.kernel else None
+    server = _start_kernel_server(o, notebooks) if own_server else given
     try:
         check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
         return _run_prepared(o, t0, started_at, client_dir, config, slug, notebooks, jobs, base_params, server)
     finally:
-        if server is not None:
+        if server is not None and own_server:
             server.stop()
 
 
@@ -236,18 +240,25 @@ def check_parameters(notebooks: list[Path], names: list[str]) -> None:
             "`parameters` declares each as `name: type = value  # help` (one `=` per line, none in the help)")
 
 
-def _start_kernel_server(o: RunOptions, notebooks: list[Path]):
-    """Start the warm-kernel server (see audit.kernels) for the kernelspec's Python, if it can be used."""
+def start_kernel_server(kernel: str, notebooks: list[Path], start_timeout: float = START_TIMEOUT):
+    """Start the warm-kernel server (see audit.kernels) for the kernelspec's Python, or return
+    None when warm kernels cannot be used here (not POSIX, not an ipykernel kernelspec)."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     from . import kernels
 
-    argv = KernelSpecManager().get_kernel_spec(o.kernel).argv
-    if not (o.warm_kernels and kernels.available() and "-m" in argv
+    argv = KernelSpecManager().get_kernel_spec(kernel).argv
+    if not (kernels.available() and "-m" in argv
             and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["ipykernel_launcher"]):
         return None
-    return kernels.KernelServer(argv[:argv.index("-m")], kernels.notebook_imports(notebooks),
-                                start_timeout=o.start_timeout)
+    server = kernels.KernelServer(argv[:argv.index("-m")], kernels.notebook_imports(notebooks),
+                                  start_timeout=start_timeout)
+    server.kernel_name = kernel
+    return server
+
+
+def _start_kernel_server(o: RunOptions, notebooks: list[Path]):
+    return start_kernel_server(o.kernel, notebooks, o.start_timeout) if o.warm_kernels else None
 
 
 def _use_kernel_server(server, timings: dict) -> tuple[str, type | None]:
@@ -454,11 +465,17 @@ def _update_latest(client_reports: Path, run_id: str) -> None:
 
 
 def _remove_stale_runs(client_reports: Path) -> None:
-    """Remove the temporary folders of runs that were killed (their lock is free)."""
+    """Remove the temporary folders of runs that were killed (their lock is free; without
+    advisory locks, those a day old)."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        fcntl = None
     for tmp in client_reports.glob(f"{TMP_PREFIX}*"):
         lock_path = tmp / ".lock"
-        if not lock_path.exists():
-            if time.time() - tmp.stat().st_mtime > 60:  # not one being created right now
+        age = time.time() - tmp.stat().st_mtime
+        if fcntl is None or not lock_path.exists():
+            if age > (86400 if fcntl is None else 60):  # not one being created right now
                 shutil.rmtree(tmp, ignore_errors=True)
             continue
         try:
@@ -559,10 +576,23 @@ def _fsync_dir(path: Path) -> None:
 
 def run_batch(client_dirs: list[Path], template: RunOptions) -> list[RunResult]:
     """Run each client in turn (each one's notebooks in parallel); a client that fails does
-    not stop the others."""
+    not stop the others. One warm-kernel server serves every client of the batch."""
     from dataclasses import replace
 
-    return [run(replace(template, client_dir=Path(d))) for d in client_dirs]
+    server = None
+    if template.warm_kernels and template.kernel_server is None:
+        try:
+            _check_kernel(template.kernel)
+            server = start_kernel_server(template.kernel, select_notebooks(Path(template.notebooks_dir),
+                                                                          template.only), template.start_timeout)
+        except UsageError:
+            server = None  # each run then reports the problem itself
+    try:
+        opts = replace(template, kernel_server=server) if server else template
+        return [run(replace(opts, client_dir=Path(d))) for d in client_dirs]
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def batch_exit_code(results: list[RunResult]) -> int:
