@@ -259,13 +259,13 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
     values = text.dropna()
     result, used, ambiguous, df_used = None, None, False, day_first
     for fmt in formats:
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        parsed = _by_format(values, fmt)
         if len(values) and parsed.notna().all():
             result, used = parsed, fmt
             break
     if result is None:
-        if values.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}").all() and len(values):
-            first = values.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})").astype(int)
+        if values.str.match(r"^[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}").all() and len(values):
+            first = _leading_numbers(values)
             if day_first is None:
                 if (first[0] > 12).any():
                     df_used = True
@@ -273,7 +273,12 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
                     df_used = False
                 else:
                     df_used, ambiguous = False, True
-            result = pd.to_datetime(values, dayfirst=bool(df_used), errors="coerce", format="mixed")
+            result = _numeric_dates(values, bool(df_used))
+            todo = result.isna()
+            if todo.any():  # 12-hour clocks, month names...: the slow, tolerant parser for those cells
+                retry = pd.to_datetime(values[todo], dayfirst=bool(df_used), errors="coerce", format="mixed")
+                result = result.astype(object).where(~todo, retry)
+                result = pd.to_datetime(result, utc=_mixed_tz(result))
             used = "day-first" if df_used else "month-first"
         else:
             result = _iso8601(values)
@@ -302,6 +307,45 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
         full = full.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward") if full.dt.tz is None \
             else full.dt.tz_convert(tz)
     return full, rep
+
+
+_SLASH_FORMAT = re.compile(r"^%([dm])([/.\-])%([dm])\2%[Yy](?:[ T]%H:%M(?::%S)?)?$")
+_SLASH_HEAD = r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]"
+
+
+def _by_format(values: pd.Series, fmt: str) -> pd.Series:
+    """pd.to_datetime(format=fmt), with numeric slash formats ('%m/%d/%Y %H:%M') read the fast way."""
+    m = _SLASH_FORMAT.match(fmt)
+    if m and m.group(1) != m.group(3):
+        parsed = _numeric_dates(values, day_first=m.group(1) == "d")
+        if parsed.notna().all():
+            return parsed
+    return pd.to_datetime(values, format=fmt, errors="coerce")
+
+
+def _numeric_dates(values: pd.Series, day_first: bool) -> pd.Series:
+    """Slash dates ('15/03/2024 14:32', '3.5.24') → timestamps: pyarrow reorders them into ISO form and
+    pandas' C parser reads that (strictly: no 30 February), ~30x faster than format='mixed', which
+    calls dateutil cell by cell. Cells it cannot read (12-hour clocks, words) come back NaT."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    d, m = (r"\1", r"\2") if day_first else (r"\2", r"\1")
+    arr = pc.replace_substring_regex(arr, _SLASH_HEAD + r"([0-9]{4})", rf"\3-{m}-{d}")
+    # two-digit years get their century as strptime's %y does: 69-99 → 19xx, 00-68 → 20xx
+    arr = pc.replace_substring_regex(arr, _SLASH_HEAD + r"([0-5][0-9]|6[0-8])($|[^0-9])", rf"20\3-{m}-{d}\4")
+    arr = pc.replace_substring_regex(arr, _SLASH_HEAD + r"(69|[7-9][0-9])($|[^0-9])", rf"19\3-{m}-{d}\4")
+    return _iso8601(pd.Series(pd.array(arr, dtype="str"), index=values.index))
+
+
+def _leading_numbers(values: pd.Series) -> pd.DataFrame:
+    """The first two numbers of slash dates, as integers (columns 0 and 1)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    found = pc.extract_regex(pa.array(values, type=pa.large_string(), from_pandas=True),
+                             r"^(?P<a>[0-9]{1,2})[/.\-](?P<b>[0-9]{1,2})")
+    return pd.DataFrame({i: pc.struct_field(found, [i]).cast(pa.int64()).to_numpy(zero_copy_only=False)
+                         for i in (0, 1)}, index=values.index)
 
 
 def _iso8601(values: pd.Series) -> pd.Series:
