@@ -107,6 +107,8 @@ def metrics_doc(config):
              "detail": IMG, "notebook": "01_brand_health"},
             {"id": "c", "direction": "innovation", "severity": "info", "title": "Info only", "detail": "",
              "notebook": "02_website"},
+            {"id": "b", "direction": "brand_health", "severity": "high", "title": "shown again by a summary",
+             "detail": "", "notebook": "02_website"},
         ],
         "missing": [{"what": "ads export", "notebook": "02_website"}],
         "meta": [],

@@ -69,6 +69,17 @@ def period_text(config: Any, run: dict, metrics: dict) -> tuple[str, str]:
     return "The 12 full months before the latest data", "as found in the exports"
 
 
+def unique_findings(metrics: dict) -> list[dict]:
+    """Each finding once (a summary notebook may show again what a section recorded)."""
+    seen, out = set(), []
+    for f in metrics.get("findings", []):
+        key = f.get("id") or f.get("title")
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
 def compass(metrics: dict, config: Any) -> list[dict]:
     brand = config.brand.name
     served = {d: [OBJECTIVES.get(o, o) for o in config.objectives if d in OBJECTIVE_DIRECTIONS.get(o, ())]
@@ -76,7 +87,7 @@ def compass(metrics: dict, config: Any) -> list[dict]:
     out = []
     for d, (name, question) in COMPASS.items():
         ms = [m for m in metrics.get("metrics", []) if m.get("direction") == d and m.get("account") in (None, brand)]
-        fs = [f for f in metrics.get("findings", []) if f.get("direction") == d]
+        fs = [f for f in unique_findings(metrics) if f.get("direction") == d]
         severities = {f["severity"] for f in fs}
         status = ("attention" if "high" in severities else "watch" if "medium" in severities
                   else "ok" if ms or fs else "nodata")
@@ -121,7 +132,7 @@ def findings(metrics: dict, config: Any, sections: list[dict]) -> list[dict]:
     declared objective first; 'info' findings stay in their section."""
     objective_dirs = {d for o in config.objectives for d in OBJECTIVE_DIRECTIONS.get(o, ())}
     by_name = {s["name"]: s for s in sections}
-    fs = [f for f in metrics.get("findings", []) if f.get("severity") != "info"]
+    fs = [f for f in unique_findings(metrics) if f.get("severity") != "info"]
     order = sorted(range(len(fs)), key=lambda i: (SEVERITY_RANK.get(fs[i]["severity"], 9),
                                                   fs[i].get("direction") not in objective_dirs, i))
     out = []
