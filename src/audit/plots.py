@@ -8,6 +8,7 @@ the Okabe-Ito palette (colour-blind safe) below.
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -368,3 +369,75 @@ def age_gender(demo: pd.DataFrame, *, title: str, target_bands: Sequence[str] = 
     fig.tight_layout(rect=(0, 0.08, 1, 0.95))
     return fig
 
+
+# ------------------------------------------------------------------------------ groups side by side, waterfalls
+GAIN_COLOR, LOSS_COLOR = "#009E73", "#D55E00"  # Okabe-Ito bluish green and vermillion
+
+
+def grouped_bars(df: pd.DataFrame, *, category: str, group: str, x: str, title: str, xlabel: str,
+                 low: str | None = None, high: str | None = None, colors: Mapping[str, str] | None = None,
+                 percent: bool = False, order: Sequence[str] | None = None,
+                 group_order: Sequence[str] | None = None, ax=None):
+    """Horizontal bars of `x` for each `category` (first on top), one bar per `group` side by side
+    (e.g. 'answered within 1 h / 4 h / 24 h', weekday against weekend), with the 95 % interval
+    [`low`, `high`] as whiskers and the value written at the end of each bar. Rows whose `x` is
+    missing leave a gap. `colors` maps a group to its colour (default: the Okabe-Ito palette)."""
+    d = df.dropna(subset=[x])
+    cats = list(order) if order is not None else list(dict.fromkeys(d[category].astype(str)))
+    groups = list(group_order) if group_order is not None else list(dict.fromkeys(d[group].astype(str)))
+    cats = [c for c in cats if c in set(d[category].astype(str))]
+    fig, ax = _new_ax(ax, _bar_height(max(1, len(cats)) * max(1, len(groups)) * 0.7) + 0.5)
+    width = 0.8 / max(1, len(groups))
+    palette = colors or dict(zip(groups, style.OKABE_ITO))
+    pos = np.arange(len(cats))[::-1]  # first category on top
+    span = 0.0
+    for k, g in enumerate(groups):
+        sel = d[d[group].astype(str) == g]
+        sel = sel.set_index(sel[category].astype(str))
+        vals = sel[x].reindex(cats).to_numpy(dtype=float)
+        err = _whiskers(vals, sel[low].reindex(cats) if low else None, sel[high].reindex(cats) if high else None)
+        y = pos + (len(groups) - 1) / 2 * width - k * width  # first group on top within a category
+        ax.barh(y, np.nan_to_num(vals), height=width * 0.92, color=palette.get(g, style.OTHER_COLOR), label=g,
+                xerr=err, error_kw={"ecolor": "#444444", "capsize": 2.5, "lw": 1})
+        right = vals if err is None else vals + err[1]
+        for yy, v, r in zip(y, vals, right):
+            if np.isfinite(v):
+                ax.text(r, yy, " " + _fmt(v, percent), va="center", fontsize=8.5)
+        if np.isfinite(right).any():
+            span = max(span, float(np.nanmax(right)))
+    ax.set_yticks(pos, cats)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(left=0, right=(span or 1.0) * 1.18)
+    if len(groups) > 1:  # under the chart, where it cannot hide a bar
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(groups))
+    style.finish(ax, title=title, x=xlabel, y=None, percent="x" if percent else None)
+    if percent:
+        _percent_axis(ax, "x", ax.get_xlim()[1])
+    return fig
+
+
+def waterfall(items: Sequence[str], amounts: Sequence[float | None], *, title: str, ylabel: str,
+              total_label: str = "Result", ax=None):
+    """A result built line by line (revenue and savings up, costs down) ending in a total bar.
+    Lines whose amount is unknown (None or NaN) are left out; gains are green, costs orange, the
+    total blue (orange when negative), each bar labelled with its amount."""
+    pairs = [(str(i), float(v)) for i, v in zip(items, amounts) if v is not None and np.isfinite(float(v))]
+    fig, ax = _new_ax(ax)
+    running = 0.0
+    labels = []
+    for k, (name, v) in enumerate(pairs):
+        ax.bar(k, v, bottom=running, color=GAIN_COLOR if v >= 0 else LOSS_COLOR, width=0.6)
+        ax.text(k, running + max(v, 0), f"{v:+,.0f}", ha="center", va="bottom", fontsize=9)
+        if k:
+            ax.plot([k - 1.3, k - 0.3], [running, running], color="#999999", lw=0.8)
+        running += v
+        labels.append(name)
+    k = len(pairs)
+    ax.bar(k, running, color=style.BRAND_COLOR if running >= 0 else LOSS_COLOR, width=0.6)
+    ax.text(k, max(running, 0), f"{running:,.0f}", ha="center", va="bottom", fontsize=9, fontweight="bold")
+    labels.append(total_label)
+    ax.axhline(0, color="#666666", lw=0.8)
+    ax.set_xticks(range(len(labels)), [textwrap.fill(x, 16) for x in labels], fontsize=9)
+    ax.grid(axis="x", visible=False)
+    style.finish(ax, title=title, x=None, y=ylabel)
+    return fig
