@@ -314,8 +314,10 @@ class Explorer:
         self.caption.value = (f'<div class="audit-x-caption"><b>{h.esc(v.choice.label)}</b> · '
                               f"{h.esc(platform_label(v.platform))} · {who} · {_span(v.period.start, v.period.end)}"
                               f'<br><span class="audit-x-muted">{h.esc(v.choice.definition)}. '
-                              f"Weeks run Monday to Sunday in {h.esc(self.audit.tz)}.</span>{note}</div>")
-        shown = [s.assign(account=name) for name, s in v.series.items() if s["value"].notna().any()]
+                              f"Weeks run Monday to Sunday in {h.esc(self.audit.tz)}; the chart shows full weeks, the "
+                              f"table also the partial weeks at the period's edges.</span>{note}</div>")
+        # full weeks only: a count over the 3 days of an edge week would read as a drop (the table has them)
+        shown = [s[s["days"] == 7].assign(account=name) for name, s in v.series.items() if s["value"].notna().any()]
         if not shown:
             self.chart_data = pd.DataFrame()
             self.chart.layout.display = "none"
@@ -376,20 +378,22 @@ class Explorer:
         cols = [("Week", "text"), ("Days", "num"), (v.account, "num")]
         if c.low:
             cols.append(("95 % interval", "num"))
-        cols += [(c.n_unit.capitalize(), "num"), ("Unusual?", "text")]
+        if c.n:
+            cols.append((c.n_unit.capitalize(), "num"))
+        cols.append(("Unusual?", "text"))
         if other is not None:
-            cols += [(v.other, "num"), (f"{v.other}: {c.n_unit}", "num")]
+            cols += [(v.other, "num")] + ([(f"{v.other}: {c.n_unit}", "num")] if c.n else [])
         rows, classes = [], []
         for i, r in main.iterrows():
             row = [f"{r['week']:%Y-%m-%d}", int(r["days"]), fmt(r["value"], c)]
             if c.low:
                 row.append(f"{fmt(r['low'], c)} – {fmt(r['high'], c)}" if np.isfinite(r["low"]) else "–")
-            row += [fmt(r["n"]), MARK.get(r["unusual"], "")]
+            row += ([fmt(r["n"])] if c.n else []) + [MARK.get(r["unusual"], "")]
             if other is not None:
-                row += [fmt(other.loc[i, "value"], c), fmt(other.loc[i, "n"])]
+                row += [fmt(other.loc[i, "value"], c)] + ([fmt(other.loc[i, "n"])] if c.n else [])
             rows.append(row)
             classes.append(r["unusual"])
-        self.table.value = h.table(cols, rows, row_classes=classes)
+        self.table.value = h.table(cols, rows, row_classes=classes, compact=True)
 
     # ------------------------------------------------------------------ drill-down: posts
     def _fill_weeks(self):
@@ -429,7 +433,7 @@ class Explorer:
         p = self.data.posts_of(v.account, v.platform, start, end, sort_by)
         self.posts_data = p
         value_col = sort_by if sort_by not in ("engagement", "reach", "impressions") else None
-        cols = [("Published", "text"), ("Type", "text"), ("Text", "text"), ("Engagements", "num"),
+        cols = [("Published", "date"), ("Type", "text"), ("Text", "text"), ("Engagements", "num"),
                 ("Reach", "num"), ("Impressions", "num")]
         if value_col:
             cols.append((plots.measure_label(value_col).capitalize() if value_col.startswith("er_")
@@ -511,7 +515,7 @@ class Explorer:
         m = self.data.mentions_of(v.account, plat, start, end, sentiment=self.sentiment.value,
                                   source=self.source.value, keyword=self.keyword.value)
         self.mentions_data = m
-        cols = [("Published", "text"), ("Author", "text"), ("Where", "text"), ("Source", "text"),
+        cols = [("Published", "date"), ("Author", "text"), ("Where", "text"), ("Source", "text"),
                 ("Sentiment", "text"), ("Reach", "num"), ("Text", "text"), ("Link", "text")]
         rows = []
         local = pd.to_datetime(m["published_at"]).dt.tz_convert(self.audit.tz)

@@ -66,7 +66,7 @@ def _exposure(col: str, per_row: str | None = None) -> Choice:
 
 
 CHOICES: tuple[Choice, ...] = (
-    Choice("posts", "channels.posts", "posts", "posting", "posts", n="posts", zero_when_empty=True),
+    Choice("posts", "channels.posts", "posts", "posting", "posts", zero_when_empty=True),
     Choice("engagements", "channels.engagements", "posts", "engagement", "engagements", n="posts",
            zero_when_empty=True),
     Choice("median_engagements", "channels.median_engagements_per_post", "posts", "engagement",
@@ -78,8 +78,8 @@ CHOICES: tuple[Choice, ...] = (
     Choice("followers_end", "channels.followers_end", "followers", "followers", "followers_end", n_unit="days"),
     Choice("followers_gained", "channels.followers_gained", "followers", "followers", "followers_gained",
            n_unit="days"),
-    Choice("mentions", "brand_health.mentions", "mentions", "sentiment", "mentions", n="mentions",
-           n_unit="mentions", zero_when_empty=True),
+    Choice("mentions", "brand_health.mentions", "mentions", "sentiment", "mentions", n_unit="mentions",
+           zero_when_empty=True),
     Choice("net_sentiment", "brand_health.net_sentiment", "mentions", "sentiment", "net_sentiment", "net_low",
            "net_high", "labelled", "labelled mentions", signed=True),
     Choice("negative_share", "brand_health.sentiment_negative", "mentions", "sentiment", "negative_share",
@@ -97,7 +97,7 @@ PLATFORM_COLUMN = {"posts": "platform", "followers": "platform", "mentions": "wh
 
 def week_start(day: pd.Series) -> pd.Series:
     """The Monday of each (naive, local) day's week."""
-    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def weeks(period: Period) -> pd.DataFrame:
@@ -323,9 +323,10 @@ class ExploreData:
         if choice.zero_when_empty and self.has_rows(choice, account, platform):
             empty = out["rows"] == 0
             out.loc[empty, "value"] = 0.0
-            out.loc[empty, "n"] = 0.0
+            if choice.n:
+                out.loc[empty, "n"] = 0.0
             if summary["value"] is None:
-                summary.update(value=0.0, n=0.0)
+                summary.update(value=0.0, n=0.0 if choice.n else None)
         flag, z = unusual_weeks(out["value"], out["days"] == 7)
         out["unusual"], out["z"] = flag, z
         return out, summary

@@ -10,6 +10,7 @@ MAX_CHARS = 180  # longer texts are cut in the lists (the full text is one click
 
 STYLE = """<style>
 .audit-explore { font-size: 13px; }
+.audit-explore .widget-html-content { line-height: 1.45; }
 .audit-x-caption { margin: 6px 0 2px; }
 .audit-x-caption b { font-size: 14px; }
 .audit-x-muted { color: #666; font-size: 12px; }
@@ -20,8 +21,10 @@ STYLE = """<style>
 .audit-x-table { border-collapse: collapse; width: 100%; }
 .audit-x-table th { position: sticky; top: 0; background: #F5F5F5; text-align: left; font-weight: 600;
   padding: 4px 8px; border-bottom: 1px solid #DDD; }
-.audit-x-table td { padding: 3px 8px; border-bottom: 1px solid #EEE; vertical-align: top; }
+.audit-x-table td { padding: 2px 8px; line-height: 1.35; border-bottom: 1px solid #EEE; vertical-align: top; }
 .audit-x-table td.num, .audit-x-table th.num { text-align: right; white-space: nowrap; }
+.audit-x-table td.date { white-space: nowrap; }
+.audit-x-table.compact { width: auto; min-width: 50%; }
 .audit-x-table tr.high td { background: #E8F5EF; }
 .audit-x-table tr.low td { background: #FBEDE5; }
 .audit-x-table td.text { max-width: 520px; }
@@ -57,8 +60,9 @@ def link(url: Any, text: str = "open") -> Html:
 
 
 def table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, row_classes: Sequence[str] = (),
-          more: int = 0, empty: str = "Nothing to show.") -> Html:
-    """An HTML table: `columns` = (name, 'num' or 'text'); cells are escaped unless Html."""
+          more: int = 0, empty: str = "Nothing to show.", compact: bool = False) -> Html:
+    """An HTML table: `columns` = (name, 'num', 'date' or 'text'); cells are escaped unless Html.
+    `compact`: as wide as its content, not the whole width."""
     rows = list(rows)
     if not rows:
         return Html(f'<p class="audit-x-muted">{esc(empty)}</p>')
@@ -69,5 +73,6 @@ def table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, 
         cells = "".join(f'<td class="{a}">{esc(v)}</td>' for (_, a), v in zip(columns, r))
         body.append(f'<tr class="{esc(cls)}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
     note = f'<p class="audit-x-muted">{more:,} more not shown.</p>' if more > 0 else ""
-    return Html(f'<div class="audit-x-scroll"><table class="audit-x-table"><thead><tr>{head}</tr></thead>'
+    cls = "audit-x-table compact" if compact else "audit-x-table"
+    return Html(f'<div class="audit-x-scroll"><table class="{cls}"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>{note}')
