@@ -63,6 +63,7 @@ def test_waterfall_stacks_gains_and_costs_into_the_result():
     assert [to_hex(b.get_facecolor()) for b in bars] == [plots.GAIN_COLOR.lower()] * 2 + [
         plots.LOSS_COLOR.lower()] * 2 + [style.BRAND_COLOR.lower()]
     assert ax.texts[-1].get_text() == "80" and ax.get_ylabel() == "EUR"
+    assert ax.get_ylim()[1] > 150 and ax.get_ylim()[0] <= 0  # the tallest bar and its label fit
 
 
 def test_waterfall_total_below_zero_is_shown_as_a_loss():

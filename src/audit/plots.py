@@ -409,7 +409,7 @@ def grouped_bars(df: pd.DataFrame, *, category: str, group: str, x: str, title: 
     ax.grid(axis="y", visible=False)
     ax.set_xlim(left=0, right=(span or 1.0) * 1.18)
     if len(groups) > 1:  # under the chart, where it cannot hide a bar
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(groups))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=len(groups))
     style.finish(ax, title=title, x=xlabel, y=None, percent="x" if percent else None)
     if percent:
         _percent_axis(ax, "x", ax.get_xlim()[1])
@@ -436,6 +436,9 @@ def waterfall(items: Sequence[str], amounts: Sequence[float | None], *, title: s
     ax.bar(k, running, color=style.BRAND_COLOR if running >= 0 else LOSS_COLOR, width=0.6)
     ax.text(k, max(running, 0), f"{running:,.0f}", ha="center", va="bottom", fontsize=9, fontweight="bold")
     labels.append(total_label)
+    tops = np.cumsum([0.0] + [v for _, v in pairs])
+    high, low = max(tops.max(), running, 0.0), min(tops.min(), running, 0.0)
+    ax.set_ylim(low - 0.08 * (high - low), high + 0.12 * (high - low or 1.0))  # room for the labels
     ax.axhline(0, color="#666666", lw=0.8)
     ax.set_xticks(range(len(labels)), [textwrap.fill(x, 16) for x in labels], fontsize=9)
     ax.grid(axis="x", visible=False)
