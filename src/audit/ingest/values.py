@@ -291,7 +291,7 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
                 used = "mixed"
     # Years outside what any export can hold (a truncated "02/14/2" read as year 2, 9999...) are
     # unreadable dates, not dates: they would overflow nanosecond timestamps downstream.
-    years = pd.to_datetime(result, utc=True).dt.year if len(result) else result
+    years = pd.to_datetime(result, utc=True).dt.year if len(result) else pd.Series(index=result.index, dtype=float)
     bad_mask = result.isna() | ~pd.Series(years, index=result.index).between(MIN_YEAR, MAX_YEAR)
     rep = DateReport(used, df_used, ambiguous, int(bad_mask.sum()))
     if rep.bad:

