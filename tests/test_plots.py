@@ -181,3 +181,38 @@ def test_spike_episodes_group_consecutive_unusual_days_largest_first():
     assert (ep.loc[0, "start"], ep.loc[0, "end"], ep.loc[0, "peak_day"]) == (days[3], days[5], days[4])
     assert ep.loc[0, "expected"] == 15
     assert plots.spike_episodes(s.assign(is_spike=False)).empty
+
+
+def test_persona_in_words():
+    from audit.config import Target
+
+    t = Target(age_bands=["25-34", "35-44"], genders=["female"], countries=["France"], languages=["fr"])
+    assert plots.persona_text(t) == "women; aged 25-34, 35-44; in France; languages: fr"
+    assert plots.persona_text(Target(genders=["female", "male"])) == "women and men"
+    assert plots.persona_text(Target()) == ""
+
+
+def test_comparison_table_reads_rates_in_points_and_drops_lone_groups():
+    res = pd.DataFrame({
+        "platform": ["facebook", "facebook", "tiktok"], "group": ["reel", "photo", "video"],
+        "measure": ["er_reach", "er_reach", "engagement"], "n": [63, 167, 171],
+        "value": [0.0915, 0.0425, 245.0], "rest_value": [0.0458, 0.0819, np.nan],
+        "diff": [0.0457, -0.0394, np.nan], "diff_low": [0.0349, -0.0476, np.nan],
+        "diff_high": [0.0560, -0.0293, np.nan], "rest_n": [226, 122, 0],
+        "verdict": ["higher", "lower", "not enough data"]})
+    t = plots.comparison_table(res, "Content type")
+    assert list(t.columns) == ["Platform", "Content type", "Posts", "Median", "Other posts",
+                               "Difference (95 % interval)", "Verdict"]
+    assert t["Platform"].tolist() == ["Facebook", "Facebook"]  # TikTok has nothing to compare with
+    assert t.iloc[0]["Median"] == "9.2 %" and t.iloc[0]["Other posts"] == "4.6 %"
+    assert t.iloc[0]["Difference (95 % interval)"] == "+4.6 pts (+3.5 to +5.6)"
+    counts = plots.comparison_table(res.assign(measure="engagement", rest_n=1), "Type")
+    assert counts.iloc[0]["Difference (95 % interval)"] == "+0 (+0 to +0)"
+    assert counts.iloc[2]["Difference (95 % interval)"] == ""
+
+
+def test_pretty_and_bars_show_platform_names():
+    df = pd.DataFrame({"platform": ["tiktok", "x"], "v": [1.0, 2.0]})
+    assert plots.pretty(df, {"platform": "Platform"})["Platform"].tolist() == ["TikTok", "X"]
+    ax = plots.bars(df, x="v", y="platform", title="T", xlabel="n").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["TikTok", "X"]

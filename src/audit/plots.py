@@ -48,9 +48,13 @@ SLOT_ORDER = [s[0] for s in SLOTS]
 # ------------------------------------------------------------------------------ small helpers
 def pretty(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     """The columns a reader needs, in this order, under readable names:
-    `pretty(summary, {"platform": "Platform", "posts": "Posts"})`. Missing columns are skipped."""
+    `pretty(summary, {"platform": "Platform", "posts": "Posts"})`. Missing columns are skipped;
+    a `platform` column shows the platforms' own names ('tiktok' -> 'TikTok')."""
     keep = [c for c in columns if c in df.columns]
-    return df[keep].rename(columns=dict(columns))
+    out = df[keep]
+    if "platform" in keep:
+        out = out.assign(platform=platform_names(out["platform"]))
+    return out.rename(columns=dict(columns))
 
 
 def measure_label(measure: str) -> str:
@@ -70,6 +74,20 @@ def platform_names(platforms: pd.Series) -> pd.Series:
 def measure_value(value: float, measure: str) -> str:
     """A per-post value as the reader expects it: rates as percentages, counts as numbers."""
     return _fmt(value, str(measure).startswith("er_"))
+
+
+def persona_text(target: Any) -> str:
+    """The target persona of audit.yml in words: 'women; aged 25-34, 35-44; in France; ...'
+    ('' when the persona is not described)."""
+    genders = list(target.genders)
+    words = {"female": "women", "male": "men", "other": "other genders"}
+    parts = [" and ".join(words.get(g, g) for g in genders),
+             "aged " + ", ".join(target.age_bands) if target.age_bands else "",
+             "in " + ", ".join(target.countries) if target.countries else "",
+             "cities: " + ", ".join(target.cities) if target.cities else "",
+             "languages: " + ", ".join(target.languages) if target.languages else "",
+             "interests: " + ", ".join(target.interests) if target.interests else ""]
+    return "; ".join(p for p in parts if p)
 
 
 def rates_long(summary: pd.DataFrame, bases: Sequence[str] = ("reach", "impressions", "followers")) -> pd.DataFrame:
@@ -152,14 +170,15 @@ def bars(df: pd.DataFrame, *, x: str, y: str, title: str, xlabel: str, low: str 
          sort: bool = True, ax=None, labels: bool = True, source: str | None = None):
     """Horizontal bars of `x` for each category `y` (largest on top when `sort`), with the 95 %
     interval [`low`, `high`] as whiskers when given, and the value written at the end of each bar.
-    `colors`: one colour, or a colour per category (e.g. style.account_colors)."""
+    `colors`: one colour, or a colour per category (e.g. style.account_colors). A `y` column named
+    'platform' shows the platforms' own names."""
     d = df[[c for c in dict.fromkeys([y, x, low, high]) if c]].dropna(subset=[x])
     if sort:
         d = d.sort_values(x, ascending=True, kind="stable")
     else:
         d = d.iloc[::-1]
     fig, ax = _new_ax(ax, _bar_height(len(d)))
-    cats = d[y].astype(str).tolist()
+    cats = (platform_names(d[y]) if y == "platform" else d[y].astype(str)).tolist()
     vals = d[x].to_numpy(dtype=float)
     if isinstance(colors, Mapping):
         col = [colors.get(c, style.OTHER_COLOR) for c in cats]
@@ -187,11 +206,12 @@ def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order:
     """What works, per platform: each group's median per-post value with its 95 % interval,
     coloured by the verdict against the account's other posts (compare_content / compare_many
     output: platform, group, value, low, high, verdict, measure). One panel per platform,
-    each on its own scale because platforms count engagement differently."""
+    each on its own scale because platforms count engagement differently; a platform whose posts
+    all fall in one group (nothing to compare with) is left out."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    d = res.dropna(subset=["value"])
+    d = _compared(res).dropna(subset=["value"])
     platforms = list(dict.fromkeys(d["platform"])) if len(d) else []
     n = max(1, len(platforms))
     groups_per = [d[d["platform"] == p]["group"].nunique() for p in platforms] or [1]
@@ -231,8 +251,41 @@ def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order:
     handles = [Patch(color=c, label=k) for k, c in VERDICT_COLORS.items()]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9,
                title=f"{group_label} against the account's other posts", title_fontsize=9)
-    fig.tight_layout(rect=(0, 0.07 if n > 1 else 0.12, 1, 0.97))
+    fig.tight_layout(rect=(0, min(0.3, 0.75 / fig.get_figheight()), 1, 1 - min(0.1, 0.35 / fig.get_figheight())))
     return fig
+
+
+def _compared(res: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a compare_many result that have something to be compared with."""
+    if "rest_n" not in res.columns:
+        return res
+    return res[res["rest_n"].fillna(0).to_numpy(dtype=float) > 0]
+
+
+def comparison_table(res: pd.DataFrame, group_label: str) -> pd.DataFrame:
+    """A compare_content / compare_many result as a table to read: Platform, the group, Posts,
+    Median, Other posts, Difference with its 95 % interval, Verdict. Rates read as percentages and
+    their differences as percentage points; rows with nothing to compare with are left out."""
+    d = _compared(res)
+    rate = d["measure"].astype(str).str.startswith("er_").to_numpy() if "measure" in d else np.zeros(len(d), bool)
+    diff = []
+    for r, is_rate in zip(d.itertuples(), rate):  # one formatted string per row
+        if not np.isfinite(r.diff if r.diff is not None else np.nan):
+            diff.append("")
+        elif is_rate:
+            diff.append(f"{r.diff * 100:+.1f} pts ({r.diff_low * 100:+.1f} to {r.diff_high * 100:+.1f})")
+        else:
+            diff.append(f"{r.diff:+,.0f} ({r.diff_low:+,.0f} to {r.diff_high:+,.0f})")
+    out = pd.DataFrame({
+        "Platform": platform_names(d["platform"]).to_numpy() if "platform" in d else "",
+        group_label: d["group"].astype(str).to_numpy(),
+        "Posts": d["n"].to_numpy(),
+        "Median": [_fmt(v, p) for v, p in zip(d["value"].to_numpy(dtype=float), rate)],
+        "Other posts": [_fmt(v, p) for v, p in zip(d["rest_value"].to_numpy(dtype=float), rate)],
+        "Difference (95 % interval)": diff,
+        "Verdict": d["verdict"].to_numpy(),
+    })
+    return out
 
 
 def stacked_shares(df: pd.DataFrame, *, category: str, parts: Sequence[str], title: str,
@@ -257,7 +310,7 @@ def stacked_shares(df: pd.DataFrame, *, category: str, parts: Sequence[str], tit
     ax.set_yticks(pos, d[category].astype(str).tolist())
     ax.set_xlim(0, 1)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=len(parts))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32 - 0.6 / max(len(d), 1)), ncol=len(parts))
     style.finish(ax, title=title, x=xlabel, y=None, percent="x")
     return fig
 
@@ -352,7 +405,7 @@ def age_gender(demo: pd.DataFrame, *, title: str, target_bands: Sequence[str] = 
             ax.bar(pos + (k - 0.5) * 0.4, v.to_numpy(), width=0.4, color=color, label=word, edgecolor=edge, lw=0.8)
         for i, b in enumerate(bands):
             if b in target_bands:
-                ax.axvspan(i - 0.5, i + 0.5, color="#F0E442", alpha=0.25, lw=0)
+                ax.axvspan(i - 0.5, i + 0.5, color="#F0E442", alpha=0.25, lw=0, zorder=0)
         ax.set_xticks(pos, bands, rotation=0, fontsize=9)
         ax.grid(axis="x", visible=False)
         style.finish(ax, title=platform_name(platform), x="Age band", y="Share of the audience (%)" if ax is axes[0, 0]
