@@ -31,21 +31,12 @@ def test_pretty_keeps_order_renames_and_skips_missing_columns():
     assert out.iloc[0].tolist() == [2, 1]
 
 
-def test_posting_slot_uses_local_time_and_leaves_day_only_times_unknown():
-    t = pd.Series(pd.to_datetime([
-        "2026-01-15T07:30:00Z",  # 08:30 in Paris (winter, UTC+1): morning
-        "2026-07-15T09:30:00Z",  # 11:30 in Paris (summer, UTC+2): midday
-        "2026-01-15T13:59:00Z",  # 14:59 Paris: midday
-        "2026-01-15T14:00:00Z",  # 15:00 Paris: evening
-        "2026-01-14T23:00:00Z",  # 00:00:00 Paris: a day-only export, unknown
-        "2026-01-14T23:00:01Z",  # 00:00:01 Paris: a real time, morning
-        None,
-    ], utc=True))
-    slot = plots.posting_slot(t, "Europe/Paris")
+def test_posting_slot_groups_local_hours_and_keeps_unknown_hours_unknown():
+    hour = pd.Series([0, 10, 11, 14, 15, 23, pd.NA], dtype="Int64")
     m, d, e = plots.SLOT_ORDER
-    assert slot.iloc[:4].tolist() == [m, d, d, e]
-    assert slot.isna().tolist() == [False, False, False, False, True, False, True]
-    assert slot.iloc[5] == m
+    slot = plots.posting_slot(hour)
+    assert slot.iloc[:6].tolist() == [m, m, d, d, e, e]
+    assert slot.isna().tolist() == [False] * 6 + [True]
 
 
 def test_bars_draw_sorted_values_with_intervals_and_labels():

@@ -109,18 +109,13 @@ def rates_long(summary: pd.DataFrame, bases: Sequence[str] = ("reach", "impressi
     return out[cols]
 
 
-def posting_slot(published_at: pd.Series, tz: str = "UTC") -> pd.Series:
-    """The part of the day each post was published in (local time in `tz`), as labelled in
-    SLOTS; missing when the time is unknown, including times of exactly 00:00:00, which is
-    what exports that give only the publication day (LinkedIn, YouTube) leave."""
-    t = pd.to_datetime(published_at)
-    if isinstance(t.dtype, pd.DatetimeTZDtype):
-        t = t.dt.tz_convert(tz)
-    hour = t.dt.hour
-    day_only = (t.dt.hour == 0) & (t.dt.minute == 0) & (t.dt.second == 0)
-    out = pd.Series(pd.NA, index=published_at.index, dtype="str")
+def posting_slot(hour: pd.Series) -> pd.Series:
+    """The part of the day of each post, as labelled in SLOTS, from its local posting hour
+    (channels.post_frame's `hour`, missing for exports that give the day only): missing stays missing."""
+    h = pd.to_numeric(hour, errors="coerce")
+    out = pd.Series(pd.NA, index=hour.index, dtype="str")
     for label, start, end in SLOTS:
-        out[((hour >= start) & (hour < end) & ~day_only).fillna(False).to_numpy(dtype=bool)] = label
+        out[((h >= start) & (h < end)).fillna(False).to_numpy(dtype=bool)] = label
     return out
 
 
