@@ -50,7 +50,7 @@ def _at(day: pd.Timestamp, hour: int = 12) -> pd.Timestamp:
 def _posts() -> pd.DataFrame:
     """Brand on Facebook: 2 posts a week (Monday, Thursday), reactions 10 + k (200 in the odd week),
     comments 2, shares 1, reach 100. Rival: 1 post a week, 5 reactions, reach 50. One Brand post on
-    Instagram (no reach). Hand values: brand engagements in week k = 2 (13 + k), 406 in the odd week;
+    Instagram (no reach) and one undated. Hand values: brand engagements in week k = 2 (13 + k), 406 in the odd week;
     engagement rate by reach = that / 200."""
     rows = []
     for k in range(WEEKS):
@@ -68,6 +68,8 @@ def _posts() -> pd.DataFrame:
                          shares=0, reach=50, impressions=80))
     rows.append(dict(platform="instagram", account="Brand", post_id="i1", published_at=_at(MONDAY),
                      post_type="reel", text="Insta", permalink="https://instagram.com/p/1", reactions=7, comments=1))
+    rows.append(dict(platform="facebook", account="Brand", post_id="undated", published_at=pd.NaT, reactions=99,
+                     reach=100))  # an export without a date: in no week, in no period
     return pd.DataFrame(rows).assign(source_file="posts.csv")
 
 
@@ -153,6 +155,19 @@ def test_unusual_weeks_by_hand():
     assert list(unusual_weeks([5] * 10, [True] * 10)[0]) == [""] * 10
 
 
+def test_rows_of_an_account_platform_and_days(audit_):
+    d = ExploreData(audit_)
+    r = d.rows("posts", "Brand", "facebook", "2024-01-04", "2024-01-08")   # a Thursday to a Monday
+    assert r["post_id"].tolist() == ["b01", "b10"]
+    assert len(d.rows("posts", "Brand", "facebook")) == 2 * WEEKS + 1      # the undated post too
+    assert len(d.rows("posts", None, "facebook", "2024-01-01", "2024-01-07")) == 3
+    assert d.rows("posts", "Nobody", "facebook").empty and d.rows("posts", "Brand", "tiktok").empty
+    assert len(d.rows("mentions", "Brand", ALL_PLATFORMS, SPIKE_DAY, SPIKE_DAY)) == 21
+    assert len(d.rows("mentions", "Brand", "other web", SPIKE_DAY, SPIKE_DAY)) == 10  # brand.mention_platform
+    assert d.platforms("mentions") == [ALL_PLATFORMS, "x", "other web"]
+    assert d.accounts() == ["Brand", "Rival & Co"]
+
+
 def test_weekly_engagement_matches_hand_values_and_the_metric_function(audit_):
     d = ExploreData(audit_)
     s, whole = d.series(BY_KEY["engagements"], "Brand", "facebook", audit_.period)
@@ -183,9 +198,10 @@ def test_weekly_counts_sentiment_share_of_voice_and_followers(audit_):
     sov, _ = d.series(BY_KEY["share_of_voice"], "Brand", "x", period)
     # on X: 3 brand mentions of 5 a week; the spike week adds 10 brand mentions on X (the news ones are web)
     assert sov.loc[0, "value"] == pytest.approx(3 / 5) and sov.loc[spike_week, "value"] == pytest.approx(13 / 15)
-    direct = brand.share_of_voice(d.rows("mentions", None, "x"), "Brand", _week(2), "UTC").iloc[0]
-    assert sov.loc[2, ["value", "low", "high"]].tolist() == pytest.approx(
-        [direct["share_of_voice"], direct["low"], direct["high"]])
+    for k in range(WEEKS):  # one call for all the weeks gives what one call per week gives
+        direct = brand.share_of_voice(d.rows("mentions", None, "x"), "Brand", _week(k), "UTC").iloc[0]
+        assert sov.loc[k, ["value", "low", "high", "n"]].tolist() == pytest.approx(
+            [direct["share_of_voice"], direct["low"], direct["high"], direct["mentions"]])
     direct = brand.sentiment(audit_.tables.mentions[audit_.tables.mentions["account"] == "Brand"], _week(4), "UTC")
     net, _ = d.series(BY_KEY["net_sentiment"], "Brand", ALL_PLATFORMS, period)
     assert net.loc[4, ["value", "low", "high"]].tolist() == pytest.approx(

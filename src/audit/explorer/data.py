@@ -163,14 +163,19 @@ class ExploreData:
         daily = t.account_daily
         followers = daily[daily["metric"].isin(FOLLOWER_METRICS)].assign(day=daily["date"])
         self.frames: dict[str, pd.DataFrame] = {}
-        self._slices: dict[str, dict[tuple[str, str], tuple[int, int]]] = {}
+        self._days: dict[str, np.ndarray] = {}
+        self._slices: dict[str, dict[str, tuple[int, int]]] = {}       # account -> its rows
+        self._sizes: dict[str, dict[tuple[str, str], int]] = {}        # (account, platform) -> rows
         for source, frame in (("posts", posts), ("mentions", mentions), ("followers", followers)):
-            col = PLATFORM_COLUMN[source]
-            frame = frame.sort_values(["account", col, "day"], kind="stable").reset_index(drop=True)
+            frame = frame.sort_values(["account", "day"], kind="stable", na_position="last").reset_index(drop=True)
             self.frames[source] = frame
-            keys = frame["account"].astype("str") + "\x1f" + frame[col].astype("str")
-            bounds = pd.Series(np.arange(len(frame))).groupby(keys.to_numpy()).agg(["min", "max"])
-            self._slices[source] = {tuple(k.split("\x1f")): (int(lo), int(hi) + 1) for k, (lo, hi) in bounds.iterrows()}
+            self._days[source] = frame["day"].to_numpy(dtype="datetime64[ns]")
+            acc = frame["account"].to_numpy(dtype=object)
+            cut = np.flatnonzero(acc[1:] != acc[:-1]) + 1  # where the next account's rows begin
+            bounds = zip(np.r_[0, cut], np.r_[cut, len(acc)]) if len(acc) else ()
+            self._slices[source] = {str(acc[a]): (int(a), int(b)) for a, b in bounds}
+            sizes = frame.groupby(["account", PLATFORM_COLUMN[source]]).size()
+            self._sizes[source] = {(str(a), str(p)): int(n) for (a, p), n in sizes.items()}
         self._cache: dict[tuple, tuple[pd.DataFrame, dict]] = {}
 
     # ------------------------------------------------------------------ what there is
@@ -181,14 +186,14 @@ class ExploreData:
     def accounts(self) -> list[str]:
         """The brand, its competitors (audit.yml order), then any other account in the data."""
         names = [self.audit.brand, *self.audit.competitors]
-        seen = {a for s in self._slices.values() for a, _ in s}
+        seen = {a for s in self._slices.values() for a in s}
         return names + sorted(seen - set(names))
 
     def platforms(self, source: str) -> list[str]:
         """Platforms with rows in `source`, most rows first; for mentions, ALL_PLATFORMS first."""
         size: dict[str, int] = {}
-        for (_, p), (lo, hi) in self._slices[source].items():
-            size[p] = size.get(p, 0) + hi - lo
+        for (_, p), n in self._sizes[source].items():
+            size[p] = size.get(p, 0) + n
         order = sorted(size, key=lambda p: (-size[p], p))
         return [ALL_PLATFORMS, *order] if source == "mentions" and order else order
 
@@ -198,25 +203,28 @@ class ExploreData:
     # ------------------------------------------------------------------ rows
     def rows(self, source: str, account: str | None, platform: str, start=None, end=None) -> pd.DataFrame:
         """The rows of `source` for an account (None: every account) on a platform (ALL_PLATFORMS:
-        every platform), whose local day falls in [start, end] when given."""
-        frame = self.frames[source]
-        parts = [(lo, hi) for (a, p), (lo, hi) in self._slices[source].items()
-                 if (account is None or a == account) and (platform == ALL_PLATFORMS or p == platform)]
+        every platform), whose local day falls in [start, end] when given. An account's rows are
+        one slice sorted by day, so the period is two binary searches, not a scan."""
+        frame, days = self.frames[source], self._days[source]
+        parts = []
+        for name, (lo, hi) in self._slices[source].items():
+            if account is not None and name != account:
+                continue
+            a, b = lo, hi
+            if start is not None:
+                a = lo + int(np.searchsorted(days[lo:hi], np.datetime64(pd.Timestamp(start), "ns"), "left"))
+            if end is not None:
+                b = lo + int(np.searchsorted(days[lo:hi], np.datetime64(pd.Timestamp(end), "ns"), "right"))
+            if b > a:
+                parts.append((a, b))
         if not parts:
             return frame.iloc[0:0]
-        parts.sort()
         if len(parts) == 1:
             rows = frame.iloc[parts[0][0]:parts[0][1]]
         else:
-            rows = frame.iloc[np.concatenate([np.arange(lo, hi) for lo, hi in parts])]
-        if start is not None or end is not None:
-            day = rows["day"]
-            keep = pd.Series(True, index=rows.index)
-            if start is not None:
-                keep &= day >= pd.Timestamp(start)
-            if end is not None:
-                keep &= day <= pd.Timestamp(end)
-            rows = rows[keep.fillna(False).to_numpy(dtype=bool)]
+            rows = frame.iloc[np.concatenate([np.arange(a, b) for a, b in parts])]
+        if platform != ALL_PLATFORMS:
+            rows = rows[(rows[PLATFORM_COLUMN[source]] == platform).fillna(False).to_numpy(dtype=bool)]
         return rows
 
     # ------------------------------------------------------------------ metrics
@@ -248,8 +256,9 @@ class ExploreData:
         voice, of every account) and the function's output columns. Cached.
 
         The functions that group by account get every week in one call: in a copy of the rows the
-        week takes the account's place. Share of voice (which finds the account by name) is called
-        once per week; followers as `_followers_by_week` says."""
+        week takes the account's place. Share of voice finds the account by name and followers are
+        running totals: see `_share_of_voice_by_week` and `_followers_by_week`. (One call per week
+        costs 50 times more: the functions' fixed cost dominates on a week of rows.)"""
         key = (family, account, platform, period.start, period.end)
         if key in self._cache:
             return self._cache[key]
@@ -267,10 +276,8 @@ class ExploreData:
             rows = self.rows(source, who, platform, period.start, period.end)
             counts = rows["week"].value_counts().reindex(w["week"], fill_value=0).to_numpy()
             whole = self._compute(family, rows, period, account) if len(rows) else {}
-            if family == "share_of_voice":
-                groups = rows.groupby("week").indices if len(rows) else {}
-                body = pd.DataFrame([self._compute(family, rows.iloc[groups[wk]], span, account) if wk in groups else {}
-                                     for wk, span in zip(w["week"], spans)], index=w.index)
+            if family == "share_of_voice" and len(rows):
+                body = self._share_of_voice_by_week(rows, w, account)
             elif len(rows):
                 weekly = rows.assign(account=rows["week"].dt.strftime("%Y-%m-%d"))
                 out = self._call(family, weekly, period, account)
@@ -285,12 +292,23 @@ class ExploreData:
         self._cache[key] = (out, whole)
         return out, whole
 
+    def _share_of_voice_by_week(self, rows: pd.DataFrame, w: pd.DataFrame, account: str) -> pd.DataFrame:
+        """brand.share_of_voice for every week in one call: in a copy of the rows, each week's
+        mentions are dated in a month of their own, and the function's split by month gives one
+        row per week (share of voice depends on who was mentioned and their reach, not on when)."""
+        number = pd.Series(np.arange(len(w)), index=w["week"].to_numpy())
+        months = pd.DatetimeIndex([pd.Timestamp("2000-01-15 12:00", tz="UTC") + pd.DateOffset(months=i)
+                                   for i in range(len(w))])
+        moved = rows.assign(published_at=months[rows["week"].map(number).to_numpy()])
+        out = brand.share_of_voice(moved, account, None, "UTC", by="month")
+        week = (out["group"].dt.year - 2000) * 12 + out["group"].dt.month - 1  # back from the month
+        return out.set_index(week.to_numpy()).reindex(np.arange(len(w))).set_axis(w.index)
+
     @staticmethod
     def _followers_by_week(rows: pd.DataFrame, w: pd.DataFrame) -> pd.DataFrame:
         """channels.followers for every week in one call per week length: each week gets a copy of
         the rows up to its last day, named after the week and moved in time so that all the weeks
-        of a length end on the same day; the period of the call is that common week. (One call per
-        week costs 50 times more: the function's fixed cost dominates on a year of daily rows.)"""
+        of a length end on the same day; the period of the call is that common week."""
         parts = []
         for days, group in w.groupby("days"):  # full weeks together; a partial week at an edge alone
             ref_end = group["end"].max()
@@ -307,7 +325,7 @@ class ExploreData:
         """Whether the data hold anything for this account and platform (any date)."""
         who = None if choice.family == "share_of_voice" else account
         return any((who is None or a == who) and (platform == ALL_PLATFORMS or p == platform)
-                   for a, p in self._slices[choice.source])
+                   for a, p in self._sizes[choice.source])
 
     def series(self, choice: Choice, account: str, platform: str, period: Period) -> tuple[pd.DataFrame, dict]:
         """The metric per week: week, start, end, days, rows, value, low, high, n, unusual
