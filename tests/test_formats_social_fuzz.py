@@ -53,4 +53,4 @@ def test_year_out_of_range_is_a_data_error(tmp_path):
     f = tmp_path / "Totals.csv"
     f.write_text("Date,Views\n2025-02-27,10\n9999-12-31,12\n")
     res, _ = parse_file(f, f.name, None)
-    assert res.errors and "dates out of range" in res.errors[0] and "'Date'" in res.errors[0], res.errors
+    assert res.errors and "not dates" in res.errors[0] and "row 3" in res.errors[0] and "'Date'" in res.errors[0], res.errors
