@@ -360,3 +360,20 @@ def test_audit_explore_is_loaded_on_first_use(audit_):
     out = subprocess.run([sys.executable, "-c", "import sys, audit; print('ipywidgets' in sys.modules, "
                           "callable(audit.explore))"], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_client_with_only_mentions_or_only_posts(audit_):
+    only_mentions = Audit(audit_.client_dir, audit_.config, Tables({"mentions": audit_.tables.mentions}),
+                          audit_.period, audit_.comparison)
+    e = Explorer(audit=only_mentions)
+    assert e.last_error is None and {BY_KEY[k].source for _, k in e.metric.options} == {"mentions"}
+    assert e.metric.value == "mentions" and e.tabs.selected_index == 1
+    assert "Posts are listed per platform" in e.posts.value or "No posts" in e.posts.value
+    only_posts = Audit(audit_.client_dir, audit_.config, Tables({"posts": audit_.tables.posts}),
+                       audit_.period, audit_.comparison)
+    e = Explorer(audit=only_posts)
+    assert e.last_error is None and {BY_KEY[k].source for _, k in e.metric.options} == {"posts"}
+    assert "No mentions of Brand in the data" in e.mentions.value and e.spike_chart.layout.display == "none"
+    nothing = Audit(audit_.client_dir, audit_.config, Tables({}), audit_.period, audit_.comparison)
+    e = Explorer(audit=nothing)
+    assert "nothing to explore" in e.caption.value

@@ -348,13 +348,13 @@ class Explorer:
         if len(odd):
             ax.scatter(odd["week"], odd["value"], s=60, facecolors="none", edgecolors=plots.HIGHLIGHT_COLOR,
                        linewidths=2, zorder=4, label="unusual week")
-        if v.choice.signed:
+        if len(odd) or len(shown) > 1:
+            ax.legend(loc="best", fontsize=9)
+        if v.choice.signed:  # account_lines starts the axis at 0; net sentiment goes down to -1
             lo = np.nanmin(self.chart_data[["value"] + (["low"] if band else [])].to_numpy(dtype=float))
             ax.set_ylim(bottom=min(0.0, lo * 1.1) if np.isfinite(lo) else None)
             ax.axhline(0, color="#999999", lw=0.8)
-        if len(odd) or len(shown) > 1:
-            ax.legend(loc="best", fontsize=9)
-        fig.tight_layout()  # again: the marks and limits above can widen the tick labels
+            fig.tight_layout()  # the negative tick labels are wider
         return fig
 
     def _draw_table(self):
@@ -531,8 +531,10 @@ class Explorer:
         head = (f'<p class="audit-x-muted">{len(m):,} mention{"s" if len(m) != 1 else ""} of {h.esc(v.account)} '
                 f"({h.esc(platform_label(plat))}), {_span(start, end)}"
                 f"{' · ' + h.esc(', '.join(filters)) if filters else ''}; largest reach first.</p>")
+        anything = any(a == v.account and plat in (ALL_PLATFORMS, p) for a, p in self.data.sizes("mentions"))
         self.mentions.value = head + h.table(cols, rows, more=len(m) - len(rows),
-                                             empty="No mention matches these filters.")
+                                             empty="No mention matches these filters." if anything else
+                                             f"No mentions of {v.account} in the data.")
 
 
 def explore(client_dir="../data/demo", *, period_start: str = "", period_end: str = "",

@@ -197,6 +197,10 @@ class ExploreData:
         order = sorted(size, key=lambda p: (-size[p], p))
         return [ALL_PLATFORMS, *order] if source == "mentions" and order else order
 
+    def sizes(self, source: str) -> dict[tuple[str, str], int]:
+        """Rows per (account, platform) in `source`, any date."""
+        return self._sizes[source]
+
     def has(self, source: str) -> bool:
         return len(self.frames[source]) > 0
 

@@ -24,7 +24,9 @@ STYLE = """<style>
 .audit-x-table td { padding: 2px 8px; line-height: 1.35; border-bottom: 1px solid #EEE; vertical-align: top; }
 .audit-x-table td.num, .audit-x-table th.num { text-align: right; white-space: nowrap; }
 .audit-x-table td.date { white-space: nowrap; }
-.audit-x-table.compact { width: auto; min-width: 50%; }
+.audit-x-scroll.compact { width: fit-content; max-width: 100%; }
+.audit-x-table.compact { width: auto; }
+.audit-x-table.compact th, .audit-x-table.compact td { padding-left: 12px; padding-right: 12px; }
 .audit-x-table tr.high td { background: #E8F5EF; }
 .audit-x-table tr.low td { background: #FBEDE5; }
 .audit-x-table td.text { max-width: 520px; }
@@ -73,6 +75,6 @@ def table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, 
         cells = "".join(f'<td class="{a}">{esc(v)}</td>' for (_, a), v in zip(columns, r))
         body.append(f'<tr class="{esc(cls)}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
     note = f'<p class="audit-x-muted">{more:,} more not shown.</p>' if more > 0 else ""
-    cls = "audit-x-table compact" if compact else "audit-x-table"
-    return Html(f'<div class="audit-x-scroll"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+    more_cls = " compact" if compact else ""
+    return Html(f'<div class="audit-x-scroll{more_cls}"><table class="audit-x-table{more_cls}"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>{note}')
