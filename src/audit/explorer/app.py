@@ -113,7 +113,8 @@ class Explorer:
             return d.add_class(cls)
 
         # ---- controls
-        default = next((c.key for c in self.choices if c.key == "engagements"), self.choices[0].key if self.choices else None)
+        keys = [c.key for c in self.choices]
+        default = "engagements" if "engagements" in keys else (keys[0] if keys else None)
         self.metric = dropdown("Metric", "audit-explore-metric", "380px",
                                options=[(c.label, c.key) for c in self.choices], value=default)
         self.platform = dropdown("Platform", "audit-explore-platform", "210px")
@@ -172,7 +173,8 @@ class Explorer:
             control.observe(self._on_mentions, names="value")
 
         if not self.choices:
-            self.caption.value = h.esc("No posts, mentions or follower figures in this client's data: nothing to explore.")
+            self.caption.value = h.esc("No posts, mentions or follower figures in this client's data: "
+                                       "nothing to explore.")
             return
         with self._still():
             self._sync_platforms()
@@ -442,7 +444,8 @@ class Explorer:
         rows = []
         local = pd.to_datetime(p["published_at"]).dt.tz_convert(self.audit.tz)
         for (_, r), t in zip(p.head(MAX_ROWS).iterrows(), local.head(MAX_ROWS)):
-            row = [f"{t:%Y-%m-%d %H:%M}" if pd.notna(t) else "–", r["post_type"] if pd.notna(r["post_type"]) else "–",
+            row = [f"{t:%Y-%m-%d %H:%M}" if pd.notna(t) else "–",
+                   r["post_type"] if pd.notna(r["post_type"]) else "–",
                    h.cut(r["text"]), fmt(r["engagement"]), fmt(r["reach"]), fmt(r["impressions"])]
             if value_col:
                 row.append(fmt(r[value_col], percent=value_col.startswith("er_")))
@@ -471,7 +474,8 @@ class Explorer:
                             f"{e.expected:,.0f} expected", f"{e.start:%Y-%m-%d}/{e.end:%Y-%m-%d}"))
         weekly = v.series.get(v.account) if v.choice.source == "mentions" else None
         if weekly is not None:
-            odd = weekly[weekly["unusual"] != ""].assign(absz=lambda d: d["z"].abs()).sort_values("absz", ascending=False)
+            odd = weekly[weekly["unusual"] != ""]
+            odd = odd.assign(absz=odd["z"].abs()).sort_values("absz", ascending=False)
             for r in odd.itertuples():
                 options.append((f"Week · {_span(r.start, r.end)} · {MARK[r.unusual]} "
                                 f"({v.choice.label.lower()} {fmt(r.value, v.choice)})",

@@ -9,7 +9,6 @@ drill-down, not a reported figure.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -269,7 +268,6 @@ class ExploreData:
         source = SOURCE_OF[family]
         w = weeks(period)
         label = w["week"].dt.strftime("%Y-%m-%d")
-        spans = [Period(start=s.date(), end=e.date()) for s, e in zip(w["start"], w["end"])]
         if family == "followers":
             rows = self.rows(source, account, platform)
             counts = np.zeros(len(w), dtype=int)
@@ -406,6 +404,3 @@ def _float(v) -> float | None:
         return None
     return f if np.isfinite(f) else None
 
-
-def as_date(v) -> dt.date:
-    return pd.Timestamp(v).date()

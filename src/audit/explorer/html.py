@@ -76,5 +76,6 @@ def table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, 
         body.append(f'<tr class="{esc(cls)}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
     note = f'<p class="audit-x-muted">{more:,} more not shown.</p>' if more > 0 else ""
     more_cls = " compact" if compact else ""
-    return Html(f'<div class="audit-x-scroll{more_cls}"><table class="audit-x-table{more_cls}"><thead><tr>{head}</tr></thead>'
+    return Html(f'<div class="audit-x-scroll{more_cls}"><table class="audit-x-table{more_cls}">'
+                f'<thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>{note}')
