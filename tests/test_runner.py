@@ -200,7 +200,7 @@ def test_cli_run_usage_error_exit_code(client):
 @pytest.mark.slow
 def test_a_hanging_cell_is_stopped_by_the_time_limit(client, tmp_path):
     t = time.monotonic()
-    r = run(options(client, tmp_path / "out", only=["05"], cell_timeout=10, warm_kernels=False))
+    r = run(options(client, tmp_path / "out", only=["05"], cell_timeout=10))
     assert time.monotonic() - t < 110  # the cell sleeps 120 s
     assert r.exit_code == 1
     [nb] = r.notebooks
@@ -209,6 +209,16 @@ def test_a_hanging_cell_is_stopped_by_the_time_limit(client, tmp_path):
     text = parse((r.run_dir / "baseline.html").read_text(encoding="utf-8")).all_text
     assert "took longer than the time limit" in text and "About to hang." in text
     assert json.loads((r.run_dir / "run.json").read_text())["cell_timeout_s"] == 10
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_fails_its_notebook_only(client, tmp_path):
+    r = run(options(client, tmp_path / "out", only=["03", "06"]))
+    assert r.exit_code == 1
+    status = {n["name"]: (n["status"], (n["error"] or {}).get("kind")) for n in r.notebooks}
+    assert status == {"03_marketing": ("ok", None), "06_crash": ("failed", "kernel_died")}
+    text = parse((r.run_dir / "baseline.html").read_text(encoding="utf-8")).all_text
+    assert "its Python kernel died" in text
 
 
 @pytest.mark.slow

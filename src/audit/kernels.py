@@ -143,7 +143,7 @@ class _ForkedProcess:
 
 
 def _manager_class(server: KernelServer):
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkedProvisioner(LocalProvisioner):
@@ -157,7 +157,8 @@ def _manager_class(server: KernelServer):
             self.cwd = kwargs.get("cwd")
             return self.connection_info
 
-    class ForkedKernelManager(KernelManager):
+    class ForkedKernelManager(AsyncKernelManager):  # async, as nbclient's own: a blocking client
+        # would stall its event loop, and with it the cell time limit and dead-kernel checks
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
