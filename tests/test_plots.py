@@ -15,6 +15,12 @@ from audit import plots, style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _report_style():
+    """Charts are drawn with the report's style (titles on the left), whatever ran before."""
+    style.use()
+
+
+@pytest.fixture(autouse=True)
 def close_figures():
     yield
     plt.close("all")
@@ -45,7 +51,7 @@ def test_bars_draw_sorted_values_with_intervals_and_labels():
     fig = plots.bars(df, x="v", y="name", low="lo", high="hi", title="T", xlabel="Share (%)", percent=True,
                      colors={"a": "#000000"})
     ax = fig.axes[0]
-    assert ax.get_title() == "T" and ax.get_xlabel() == "Share (%)"
+    assert ax.get_title(loc="left") == "T" and ax.get_xlabel() == "Share (%)"
     assert bar_widths(ax) == [0.05, 0.2]  # the missing value is left out, the largest on top
     assert [t.get_text() for t in ax.get_yticklabels()] == ["b", "a"]
     assert to_hex(ax.patches[1].get_facecolor()) == "#000000"
@@ -67,7 +73,7 @@ def test_comparison_panels_one_panel_per_platform_coloured_by_verdict():
         "verdict": ["higher", "lower", "not enough data"]})
     fig = plots.comparison_panels(res, title="What works", group_label="Content type")
     panels = [ax for ax in fig.axes if ax.patches]
-    assert [ax.get_title() for ax in panels] == ["Facebook", "TikTok"]
+    assert [ax.get_title(loc="left") for ax in panels] == ["Facebook", "TikTok"]
     fb = panels[0]
     colours = {t.get_text(): to_hex(p.get_facecolor()) for t, p in zip(fb.get_yticklabels(), fb.patches)}
     assert colours == {"photo": plots.VERDICT_COLORS["lower"].lower(), "reel": plots.VERDICT_COLORS["higher"].lower()}
@@ -114,7 +120,7 @@ def test_spike_chart_marks_the_unusual_days_and_the_window():
     marked = ax.collections[0].get_offsets()
     assert len(marked) == 2 and sorted(marked[:, 1].tolist()) == [40, 50]
     assert [t.get_text() for t in ax.texts] == ["recall"]
-    assert ax.get_title() == "Spikes"
+    assert ax.get_title(loc="left") == "Spikes"
 
 
 def test_age_gender_one_panel_per_platform_with_the_target_shaded():
@@ -125,7 +131,7 @@ def test_age_gender_one_panel_per_platform_with_the_target_shaded():
         "share": [0.5, 0.1, 0.3, 0.1, 0.2, 0.8]})
     fig = plots.age_gender(demo, title="Audience", target_bands=["25-34"], target_genders=["female"])
     panels = [ax for ax in fig.axes if ax.patches]
-    assert [ax.get_title() for ax in panels] == ["Instagram", "Facebook"]
+    assert [ax.get_title(loc="left") for ax in panels] == ["Instagram", "Facebook"]
     insta = panels[0]
     heights = sorted(round(p.get_height(), 9) for p in insta.patches if round(p.get_width(), 9) == 0.4)
     assert len(heights) == 4  # women and men for two age bands; the shaded target band is not a bar

@@ -15,6 +15,12 @@ from audit import plots, style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _report_style():
+    """Charts are drawn with the report's style (titles on the left), whatever ran before."""
+    style.use()
+
+
+@pytest.fixture(autouse=True)
 def close_figures():
     yield
     plt.close("all")
@@ -26,7 +32,7 @@ def test_grouped_bars_put_groups_side_by_side_with_their_colours_and_intervals()
     fig = plots.grouped_bars(df, category="within", group="day", x="share", low="lo", high="hi", percent=True,
                              colors={"weekday": "#000000", "weekend": "#FFFFFF"}, title="T", xlabel="Share (%)")
     ax = fig.axes[0]
-    assert ax.get_title() == "T" and ax.get_xlabel() == "Share (%)"
+    assert ax.get_title(loc="left") == "T" and ax.get_xlabel() == "Share (%)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["1 h", "24 h"]
     widths = {(round(p.get_y() + p.get_height() / 2, 6), to_hex(p.get_facecolor())): round(p.get_width(), 9)
               for p in ax.patches}
