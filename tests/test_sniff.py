@@ -5,7 +5,7 @@ import zipfile
 import pytest
 
 from audit.errors import DataError
-from audit.ingest.sniff import blocks_from_bytes, read_blocks
+from audit.ingest.sniff import Block, blocks_from_bytes, read_blocks
 
 CSV = "Date,Clicks,Impressions\n2025-01-01,3,40\n2025-01-02,5,52\n"
 
@@ -105,3 +105,9 @@ def test_empty_and_garbage_files(tmp_path):
         read_blocks(p, "empty.csv")
     with pytest.raises(DataError):
         blocks_from_bytes(b"PK\x03\x04garbage", "broken.zip")
+
+
+def test_single_column_cells_with_line_breaks_are_not_unwrapped():
+    # Found by hypothesis in CI: a lone quoted cell holding the delimiter and a carriage return.
+    b = blocks_from_bytes(b'"a,\rb"\n"c,d"\n', "odd.csv")
+    assert all(isinstance(x, Block) for x in b)

@@ -426,7 +426,10 @@ def _unwrap(rows, numbers, delim):
     if width and max(width) == 1:
         wrapped = [r for r in rows if r and delim in r[0]]
         if len(wrapped) >= max(1, len(width) // 2):
-            out = [next(csv.reader([r[0]], delimiter=delim)) if r else r for r in rows]
+            try:
+                out = [next(csv.reader([r[0]], delimiter=delim), []) if r else r for r in rows]
+            except csv.Error:  # a line break inside a wrapped cell: not a wrapped table after all
+                return rows, numbers
             return out, numbers
     return rows, numbers
 
