@@ -18,7 +18,8 @@ class Tables:
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name in schemas.TABLES:
-            return self.frames.get(name, schemas.empty(name))
+            frame = self.frames.get(name)  # not .get(name, empty(...)): that builds an empty table every time
+            return frame if frame is not None else schemas.empty(name)
         raise AttributeError(name)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
