@@ -212,6 +212,7 @@ def _serve(address: str, modules: list[str]) -> None:
     except Exception:  # noqa: BLE001 - preloading is an optimisation only
         pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle; it stops us
     parent = os.getppid()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
