@@ -261,3 +261,24 @@ def test_format_value(value, unit, expected):
 def test_format_helpers():
     assert format_interval(None, 1) == ""
     assert format_duration(3 * 86400) == "3.0 days"
+
+
+def test_missing_finding_and_kpis_are_escaped_and_recorded(monkeypatch):
+    from audit import record as rec
+
+    shown = []
+    monkeypatch.setattr(display, "_show", lambda html, plain: shown.append((html, plain)))
+    rec.reset()
+    display.missing(f"ads export {IMG}")
+    display.finding({"id": "x.y", "direction": "brand_health", "severity": "high", "title": SCRIPT, "detail": IMG})
+    display.kpis(rec.record("channels.posts", 12, n=12, account=IMG), rec.record("channels.link_ctr", 0.25, n=40))
+    assert [r["kind"] for r in rec.recorded()] == ["missing", "finding", "metric", "metric"]
+    rec.reset()
+    assert shown[0][1] == f"No ads export {IMG} in this folder, so this section is skipped."
+    for html, _ in shown:
+        p = parse(html)
+        assert_safe(p)
+        assert "img" not in [t for t, _ in p.elements] and "script" not in [t for t, _ in p.elements]
+    assert SCRIPT in parse(shown[1][0]).all_text
+    kpis = parse(shown[2][0]).all_text
+    assert "Posts published" in kpis and "25.0 %" in kpis and "n = 40" in kpis and IMG in kpis
