@@ -161,6 +161,8 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
         run_info["ended_at"] = _now()
         run_info["timings"] = {**timings, "total_s": round(time.perf_counter() - t0, 3)}
         _write_json(tmp / "run.json", run_info)
+        if not lock.held:
+            lock.close()  # no advisory lock here (Windows): an open file would block the rename
         final = _publish(tmp, client_reports, run_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written run behind
@@ -185,7 +187,7 @@ def client_slug(client_dir: Path) -> str:
 
 
 def parse_period(period: str | None) -> tuple[str, str]:
-    """'2024-01-01:2024-12-31' → ('2024-01-01', '2024-12-31'); either side may be empty."""
+    """'2024-01-01:2024-12-31' → ('2024-01-01', '2024-12-31'); None or "" → the default period."""
     if not period:
         return "", ""
     if period.count(":") != 1:
@@ -194,10 +196,10 @@ def parse_period(period: str | None) -> tuple[str, str]:
     days = []
     for label, value in (("start", start), ("end", end)):
         try:
-            days.append(dt.date.fromisoformat(value) if value else None)
+            days.append(dt.date.fromisoformat(value))
         except ValueError:
             raise UsageError(f"--period: {label} {value!r} is not a date (YYYY-MM-DD)") from None
-    if days[0] and days[1] and days[1] < days[0]:
+    if days[1] < days[0]:
         raise UsageError(f"--period: end {end} is before start {start}")
     return start, end
 
@@ -487,8 +489,9 @@ def _remove_stale_runs(client_reports: Path) -> None:
 
 
 class _Lock:
-    def __init__(self, f):
+    def __init__(self, f, held: bool):
         self.f = f
+        self.held = held  # an advisory lock is held (POSIX), not just the file open
 
     def close(self) -> None:
         self.f.close()  # closing the file releases the lock
@@ -505,14 +508,14 @@ def _hold_lock(path: Path, blocking: bool = False) -> _Lock:
     f = open(path, "a+")
     try:
         import fcntl
-    except ImportError:  # Windows: no advisory locks; stale runs are then left to the user
-        return _Lock(f)
+    except ImportError:  # Windows: no advisory locks; stale runs are removed after a day
+        return _Lock(f, held=False)
     try:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
     except BlockingIOError:
         f.close()
         raise
-    return _Lock(f)
+    return _Lock(f, held=True)
 
 
 # --- small helpers ----------------------------------------------------------------------
