@@ -306,3 +306,19 @@ def test_batch_runs_every_client_and_reports_each(client, tmp_path):
     table = summary_table(results)
     assert "tiny" in table and "other-client" in table and "no-config" in table and "audit.yml" in table
     shutil.rmtree(tmp_path / "out")
+
+
+@pytest.mark.slow
+def test_the_kernel_server_survives_a_bad_request(client, tmp_path):
+    import socket
+
+    server = SERVER["server"]
+    if server is None:
+        pytest.skip("no warm kernels on this platform")
+    server.wait_ready()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(server.address)
+        s.sendall((5).to_bytes(8, "big") + b"{nope")
+        assert b"error" in s.recv(4096)
+    r = run(options(client, tmp_path / "out", only=["03"]))
+    assert r.exit_code == 0 and r.notebooks[0]["kernel"] == "warm"

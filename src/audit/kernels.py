@@ -79,7 +79,10 @@ class KernelServer:
                 if not chunk:
                     raise RuntimeError("the kernel server closed the connection")
                 reply += chunk
-        return json.loads(reply)["pid"]
+        answer = json.loads(reply)
+        if "pid" not in answer:
+            raise RuntimeError(f"the kernel server could not start a kernel: {answer.get('error')}")
+        return answer["pid"]
 
     def kernel_manager_class(self):
         """A jupyter_client KernelManager class whose kernels this server forks."""
@@ -226,20 +229,28 @@ def _serve(address: str, modules: list[str]) -> None:
         except socket.timeout:
             continue
         with conn:
-            conn.settimeout(30)
-            msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 1)
-            size = int.from_bytes(msg[:8], "big")
-            while len(msg) < 8 + size:
-                msg += conn.recv(1 << 20)
-            request = json.loads(msg[8:8 + size])
-            pid = os.fork()
-            if pid == 0:
-                server.close()
-                conn.close()
-                _become_kernel(request, fds[0] if fds else None)
+            fds: list[int] = []
+            try:  # one bad request must not end the server: the runner then starts a standard kernel
+                conn.settimeout(30)
+                msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 1)
+                size = int.from_bytes(msg[:8], "big")
+                while len(msg) < 8 + size:
+                    msg += conn.recv(1 << 20)
+                request = json.loads(msg[8:8 + size])
+                pid = os.fork()
+                if pid == 0:
+                    server.close()
+                    conn.close()
+                    _become_kernel(request, fds[0] if fds else None)
+                reply = {"pid": pid}
+            except Exception as e:  # noqa: BLE001
+                reply = {"error": f"{type(e).__name__}: {e}"}
             for fd in fds:
                 os.close(fd)
-            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            try:
+                conn.sendall(json.dumps(reply).encode() + b"\n")
+            except OSError:
+                pass
 
 
 def _become_kernel(request: dict, output_fd: int | None) -> None:
