@@ -30,3 +30,20 @@ def write_config(folder: Path, **extra: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "audit.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder / "audit.yml"
+
+
+def parse_ok(path: Path, rel: str | None = None, config=None):
+    """Parse one export with the real pipeline and insist it went through without a problem."""
+    from audit.ingest.pipeline import parse_file
+    res, tables = parse_file(path, rel or path.name, config)
+    assert res.status == "ok", res.errors
+    return res, tables
+
+
+def daily_value(tables, day, metric):
+    """The one account_daily value of `metric` on `day`."""
+    import pandas as pd
+    d = tables["account_daily"]
+    hit = d[(d["date"] == pd.Timestamp(day)) & (d["metric"] == metric)]
+    assert len(hit) == 1, (day, metric, hit)
+    return hit["value"].iloc[0]

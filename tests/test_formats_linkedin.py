@@ -8,22 +8,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from audit.ingest.pipeline import parse_file
+from conftest import daily_value as daily, parse_ok as parse
 
 REAL = "linkedin/NicoMandala__salesstrategy__leaf-space_content_1753863379800.xlsx"
 
 
-def parse(path, rel=None):
-    res, tables = parse_file(path, rel or path.name, None)
-    assert res.status == "ok", res.errors
-    return res, tables
-
-
-def daily(tables, day, metric):
-    d = tables["account_daily"]
-    hit = d[(d["date"] == pd.Timestamp(day)) & (d["metric"] == metric)]
-    assert len(hit) == 1, (day, metric, hit)
-    return hit["value"].iloc[0]
 
 
 def workbook(path, sheets: dict[str, list[list]]):

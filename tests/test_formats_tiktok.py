@@ -9,24 +9,12 @@ import pandas as pd
 import pytest
 
 from audit.config import load_config
-from audit.ingest.pipeline import parse_file
-from conftest import write_config
+from conftest import daily_value as daily, parse_ok as parse, write_config
 
 TT = "tiktok"
 REAL = "vsbperoto__vintage-analytics-dashboard__"
 
 
-def parse(path, rel=None, config=None):
-    res, tables = parse_file(path, rel or path.name, config)
-    assert res.status == "ok", res.errors
-    return res, tables
-
-
-def daily(tables, day, metric):
-    d = tables["account_daily"]
-    hit = d[(d["date"] == pd.Timestamp(day)) & (d["metric"] == metric)]
-    assert len(hit) == 1, (day, metric, hit)
-    return hit["value"].iloc[0]
 
 
 def fixture(fixtures_dir, name):
