@@ -251,7 +251,7 @@ def test_display_helpers_escape_values_not_the_trusted_template():
 @pytest.mark.parametrize("value,unit,expected", [
     (0.1234, "fraction", "12.3 %"), (1234.5, "currency", "1,234 EUR"), (12.5, "currency", "12.50 EUR"),
     (45, "seconds", "45 s"), (5400, "seconds", "1 h 30 min"), (2.5, "hours", "2 h 30 min"),
-    (0.04166, "ratio", "0.0417"), (3.21, "ratio", "3.21"), (2.25, "per_week", "2.2 per week"),
+    (0.04166, "ratio", "0.0417"), (3.21, "ratio", "3.21"), (0.0661, "rate", "6.6 %"), (1.25, "rate", "125.0 %"), (2.25, "per_week", "2.2 per week"),
     (1234, "count", "1,234"), (12.5, "count", "12.5"), (None, "count", "not enough data"),
 ])
 def test_format_value(value, unit, expected):

@@ -73,13 +73,13 @@ for base, words in (("reach", "the posts' reach (unique accounts reached), posts
                     ("impressions", "the posts' impressions, posts with impressions above 0"),
                     ("followers", "followers on the day each post was published (latest count on or before "
                                   "that day, else the nearest within 31 days), posts where it is known")):
-    M[f"er_{base}"] = metric(f"channels.engagement_rate_{base}", f"Engagement rate by {base}", "channels", "ratio",
+    M[f"er_{base}"] = metric(f"channels.engagement_rate_{base}", f"Engagement rate by {base}", "channels", "rate",
         "engagements (" + _ACTIONS_WORDS + ") summed over the posts", "sum of " + words,
         aggregation="ratio of sums over posts, 95 % bootstrap interval over posts",
         caveats="can exceed 1 when people engage several times" if base != "followers" else
         "the follower basis is the post's day, not the period end")
     M[f"median_er_{base}"] = metric(f"channels.median_engagement_rate_{base}",
-        f"Median per-post engagement rate by {base}", "channels", "ratio",
+        f"Median per-post engagement rate by {base}", "channels", "rate",
         "a post's engagements (" + _ACTIONS_WORDS + ")", words.replace("the posts'", "the post's"),
         aggregation="median of per-post ratios, 95 % bootstrap interval")
 for col, label in (("reach", "Reach"), ("impressions", "Impressions"), ("views", "Views"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 DIRECTIONS = ("channels", "brand_health", "marketing_optimisation", "generating_returns",
               "operational_efficiency", "customer_experience", "innovation", "audience", "website", "competitors")
-UNITS = ("count", "fraction", "currency", "seconds", "hours", "per_week", "score", "position", "ratio")
+UNITS = ("count", "fraction", "currency", "seconds", "hours", "per_week", "score", "position", "ratio", "rate")
 
 # Every module that registers metrics. all_metrics() imports them all.
 METRIC_MODULES = ("channels", "brand", "competitors", "audience",

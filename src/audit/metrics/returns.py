@@ -40,12 +40,12 @@ M_SOCIAL_ENGAGED = metric(
     "engaged sessions from social channel groups", "sessions from social channel groups (rows with both figures)",
     "ratio of sums, Wilson interval; compared with the other channels by a Newcombe interval")
 M_SOCIAL_CONV = metric(
-    "returns.social_key_event_rate", "Key events per social session", DIRECTION, "ratio",
+    "returns.social_key_event_rate", "Key events per social session", DIRECTION, "rate",
     "key events (conversions) in sessions from social", "sessions from social (rows with both figures)",
     "ratio of sums; exact Poisson interval; compared with the other channels by the exact rate ratio",
     caveats="GA4 attributes key events to the session's channel (last click); assisted conversions are not counted")
 M_SITE_CONV = metric(
-    "returns.site_key_event_rate", "Key events per session, whole site", DIRECTION, "ratio",
+    "returns.site_key_event_rate", "Key events per session, whole site", DIRECTION, "rate",
     "key events, all channels", "sessions, all channels (rows with both figures)", "ratio of sums")
 M_SOCIAL_TX = metric(
     "returns.social_transaction_rate", "Purchases per social session", DIRECTION, "fraction",

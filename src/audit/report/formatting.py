@@ -16,7 +16,7 @@ def format_value(value: Any, unit: str | None = None, currency: str | None = Non
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return str(value)
     v = float(value)
-    if unit == "fraction":
+    if unit in ("fraction", "rate"):  # a rate is a fraction that may exceed 100 % (engagement rates)
         return f"{v * 100:.1f} %"
     if unit == "currency":
         text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
