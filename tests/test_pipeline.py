@@ -64,10 +64,27 @@ def test_second_run_uses_cache_and_reparses_changed_files(tmp_path):
 def test_corrupt_cache_is_rebuilt(tmp_path):
     client = make_client(tmp_path)
     ingest(client, progress=False)
-    for p in (client / ".audit" / "files").rglob("*.parquet"):
+    for p in (client / ".audit").rglob("*.parquet"):  # the per-file cache and the tables
         p.write_bytes(b"not parquet")
     rep = ingest(client, progress=False)
     assert not any(f.cached for f in rep.files if f.tables) and rep.tables["search"] == 4
+    assert len(pd.read_parquet(client / ".audit" / "search.parquet")) == 4
+
+
+def test_unchanged_client_leaves_its_tables_untouched(tmp_path):
+    client = make_client(tmp_path)
+    first = ingest(client, progress=False)
+    tables = sorted((client / ".audit").glob("*.parquet"))
+    stamps = [p.stat().st_mtime_ns for p in tables]
+    again = ingest(client, progress=False)
+    assert [p.stat().st_mtime_ns for p in tables] == stamps  # nothing rewritten
+    assert again.tables == first.tables and all(f.cached for f in again.files)
+    assert [f.file for f in again.files] == [f.file for f in first.files]
+    # a changed setting rebuilds the tables
+    cfg = (client / "audit.yml").read_text(encoding="utf-8")
+    (client / "audit.yml").write_text(cfg.replace("Europe/Paris", "Europe/Brussels"), encoding="utf-8")
+    ingest(client, progress=False)
+    assert [p.stat().st_mtime_ns for p in tables] != stamps
 
 
 def test_overlapping_post_exports_keep_newest_totals():

@@ -50,6 +50,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
     duplicates_removed: dict[str, int] = field(default_factory=dict)
+    settings: str = ""  # the settings and code the tables were built with (see _settings_key)
 
     @property
     def unrecognised(self) -> list[FileResult]:
@@ -235,11 +236,16 @@ def ingest(client_dir: str | Path, *, progress: bool = True, config: AuditConfig
     cdir = cache_dir(client_dir)
     settings = _settings_key(config)
     report = IngestReport(client=config.client, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    report.settings = settings
     collected: dict[str, list[pd.DataFrame]] = {}
     files = client_files(client_dir)
+    digests = {path.relative_to(client_dir).as_posix(): sha256_of(path) for path in files}
+    unchanged = _unchanged(cdir, settings, digests)
+    if unchanged is not None:
+        return unchanged
     for path in tqdm(files, desc="ingest", unit="file", disable=not progress, leave=False):
         rel = path.relative_to(client_dir).as_posix()
-        digest = sha256_of(path)
+        digest = digests[rel]
         entry = cdir / "files" / f"{digest[:32]}-{settings}"
         cached = _cache_load(entry)
         if cached is not None:
@@ -267,6 +273,36 @@ def ingest(client_dir: str | Path, *, progress: bool = True, config: AuditConfig
         report.tables[t] = len(deduped)
     _atomic_write_bytes(cdir / REPORT_NAME, json.dumps(report.to_dict(), indent=2, default=str).encode())
     return report
+
+
+def _unchanged(cdir: Path, settings: str, digests: dict[str, str]) -> IngestReport | None:
+    """The stored report when nothing the tables are built from has changed since it was written
+    (the same files with the same content, the same settings and code, every table still there):
+    the tables are then left as they are, untouched."""
+    try:
+        old = json.loads((cdir / REPORT_NAME).read_text())
+        files = [FileResult(**f) for f in old["files"]]
+        if old.get("settings") != settings or [(f.file, f.sha256) for f in files] != list(digests.items()):
+            return None
+        if any(n and not _looks_like_parquet(cdir / f"{t}.parquet") for t, n in old["tables"].items()):
+            return None
+        for f in files:
+            f.cached = True
+        return IngestReport(client=old["client"], generated_at=old["generated_at"], files=files,
+                            tables=old["tables"], duplicates_removed=old["duplicates_removed"], settings=settings)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _looks_like_parquet(path: Path) -> bool:
+    """A parquet file begins and ends with b"PAR1" (a truncated or overwritten one does not)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            fh.seek(-4, os.SEEK_END)
+            return head == b"PAR1" and fh.read(4) == b"PAR1"
+    except OSError:
+        return False
 
 
 def load_report(client_dir: str | Path) -> dict | None:
