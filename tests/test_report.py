@@ -2,6 +2,7 @@
 escaping of everything that comes from data, and nothing that runs or fetches."""
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from fixtures.tiny_client.checks import HOSTILE, assert_anchors_resolve, assert_
 TINY = Path(__file__).parent / "fixtures" / "tiny_client"
 PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 SCRIPT, IMG = HOSTILE
+SVG_CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(2)">'
+             '<script>alert(3)</script><text>&lt;script&gt;alert(1)&lt;/script&gt;</text></svg>')
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +54,8 @@ def executed(title: str, failed: bool = False):
         new_output("stream", name="stdout", text="printed <b>value</b>\n"),
         new_output("stream", name="stderr", text="SECRET-STDERR\n"),
         new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+        # a chart whose labels come from data (matplotlib escapes them; a hostile SVG would still be inert)
+        new_output("display_data", data={"image/svg+xml": SVG_CHART, "text/plain": "<Figure>"}),
         # notebook-authored HTML with data pasted in unescaped: the sanitizer's job
         new_output("display_data", data={"text/html": f'<p onclick="steal()">Raw {IMG} {SCRIPT}'
                                                       '<a href="http://evil.example/x">link</a></p>'}),
@@ -128,8 +133,11 @@ def test_baseline_is_safe_and_self_contained(baseline):
     p = parse(baseline)
     assert_safe(p)
     assert_anchors_resolve(p)
-    # the figure is embedded
+    # the figures are embedded; an SVG chart as an image (its markup never enters the page)
     assert any(t == "img" and a.get("src", "").startswith("data:image/png;base64,") for t, a in p.elements)
+    svg = [a["src"] for t, a in p.elements if t == "img" and a.get("src", "").startswith("data:image/svg+xml;base64,")]
+    assert svg and all(base64.b64decode(src.split(",", 1)[1]).decode() == SVG_CHART for src in svg)
+    assert not any(t in ("svg", "text") for t, _ in p.elements)
 
 
 def test_data_derived_text_is_shown_escaped_not_run(baseline):

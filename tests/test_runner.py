@@ -88,7 +88,9 @@ def test_run_folder_layout_and_latest_pointer(first, out):
     assert (d.parent / "LATEST").read_text().strip() == d.name
     assert (d.parent / "latest").resolve() == d.resolve()
     executed = nbformat.read(d / "notebooks/01_channels.ipynb", as_version=4)
-    assert any(o.get("data", {}).get("image/png") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    charts = [o["data"]["image/svg+xml"] for c in executed.cells if c.cell_type == "code" for o in c.outputs
+              if "image/svg+xml" in o.get("data", {})]
+    assert charts and all(svg.lstrip().startswith("<?xml") and "<text" in svg for svg in charts)  # text as text
 
 
 @pytest.mark.slow

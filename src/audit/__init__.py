@@ -1,19 +1,33 @@
 """Social media baseline audits from a client's own platform exports."""
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from .config import AuditConfig, load_config  # noqa: E402
-from .errors import AuditError, ConfigError, DataError  # noqa: E402
-from .session import Audit, open_audit  # noqa: E402
+# The public names are imported on first use (PEP 562): `audit run` then starts its kernel
+# server before pandas and the rest are loaded, and the batch runs never load ipywidgets.
+_LAZY = {"AuditConfig": ".config", "load_config": ".config", "AuditError": ".errors", "ConfigError": ".errors",
+         "DataError": ".errors", "Audit": ".session", "open_audit": ".session", "explore": ".explorer"}
 
 __all__ = ["Audit", "AuditConfig", "AuditError", "ConfigError", "DataError", "explore", "load_config",
            "open_audit", "__version__"]
 
+if TYPE_CHECKING:
+    from .config import AuditConfig, load_config
+    from .errors import AuditError, ConfigError, DataError
+    from .explorer import explore
+    from .session import Audit, open_audit
 
-def explore(*args, **kwargs):
-    """The interactive explorer (audit.explorer.explore); imported on first use, so the batch
-    runs never load ipywidgets."""
-    from .explorer import explore as _explore
 
-    return _explore(*args, **kwargs)
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'audit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -131,14 +131,23 @@ def _register_engine() -> None:
             client.km = client.create_kernel_manager()
             with _live_lock:
                 _live.add(client.km)
+            # papermill writes (and validates) the whole notebook before and after every cell: most of
+            # the runner's own CPU time. Here it is written once, by papermill's notebook_complete,
+            # which runs when the notebook ends whichever way (a timeout and a dead kernel included).
+            save, nb_man.save = nb_man.save, _no_save
             try:
                 return client.execute(env=kernel_env, cwd=kernel_cwd, stdout=kernel_log, stderr=kernel_log)
             finally:
+                nb_man.save = save
                 with _live_lock:
                     _live.discard(client.km)
 
     papermill_engines.register(ENGINE, AuditEngine)
     _registered = True
+
+
+def _no_save(**kwargs) -> None:
+    pass
 
 
 def _first_line(cell) -> str:

@@ -26,9 +26,10 @@ from pathlib import Path
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported once by the server; every notebook would otherwise import them again.
 PRELOAD = (
-    "numpy", "pandas", "pyarrow.parquet", "scipy.stats", "matplotlib.pyplot", "seaborn", "pandera.pandas",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "jinja2", "mistune",
-    "audit", "audit.tables", "audit.record", "audit.display", "audit.style", "audit.metrics",
+    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.stats", "matplotlib.pyplot", "seaborn",
+    "pandera.pandas", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "sqlite3",
+    "psutil", "jinja2", "mistune", "audit", "audit.tables", "audit.record", "audit.display", "audit.style",
+    "audit.metrics",
 )
 
 
@@ -66,23 +67,34 @@ class KernelServer:
 
     def fork(self, argv: list[str], env: dict, cwd: str | None, output_fd: int | None) -> int:
         """A new kernel running `argv` (the kernelspec's command line); returns its pid."""
+        answer = self._ask({"argv": argv, "env": env, "cwd": cwd}, [output_fd] if output_fd is not None else [])
+        if "pid" not in answer:
+            raise RuntimeError(f"the kernel server could not start a kernel: {answer.get('error')}")
+        return answer["pid"]
+
+    def preload(self, client_dir: str) -> bool:
+        """Have the server read the client's canonical tables, so that the kernels it forks from
+        now on start with them in memory (see audit.tables.preload). An optimisation only: False
+        when it could not be done, and each kernel then reads the tables itself."""
+        try:
+            return "tables" in self._ask({"preload": client_dir}, [])
+        except (OSError, RuntimeError, ValueError):
+            return False
+
+    def _ask(self, request: dict, fds: list[int]) -> dict:
         self.wait_ready()
-        request = json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode()
+        data = json.dumps(request).encode()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(self.start_timeout)
             s.connect(self.address)
-            fds = [output_fd] if output_fd is not None else []
-            socket.send_fds(s, [len(request).to_bytes(8, "big") + request], fds)
+            socket.send_fds(s, [len(data).to_bytes(8, "big") + data], fds)
             reply = b""
             while not reply.endswith(b"\n"):
                 chunk = s.recv(4096)
                 if not chunk:
                     raise RuntimeError("the kernel server closed the connection")
                 reply += chunk
-        answer = json.loads(reply)
-        if "pid" not in answer:
-            raise RuntimeError(f"the kernel server could not start a kernel: {answer.get('error')}")
-        return answer["pid"]
+        return json.loads(reply)
 
     def kernel_manager_class(self):
         """A jupyter_client KernelManager class whose kernels this server forks."""
@@ -177,16 +189,19 @@ def notebook_imports(paths: list[Path]) -> list[str]:
     import once; cells that are not plain Python (magics) are skipped."""
     import ast
 
-    import nbformat
-
     found: dict[str, None] = {}
     for path in paths:
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
+        try:  # plain JSON, not nbformat: this runs before the server starts, and nbformat is slow to import
+            cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue  # the runner reports an unreadable notebook itself
+        for cell in cells:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
+            source = cell.get("source", "")
             try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
+                tree = ast.parse("".join(source) if isinstance(source, list) else str(source))
+            except (SyntaxError, ValueError):
                 continue
             for node in ast.walk(tree):
                 if isinstance(node, ast.Import):
@@ -212,6 +227,7 @@ def _serve(address: str, modules: list[str]) -> None:
         from audit.metrics import all_metrics
 
         all_metrics()  # imports every metrics module
+        _draw_once()
     except Exception:  # noqa: BLE001 - preloading is an optimisation only
         pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
@@ -237,12 +253,17 @@ def _serve(address: str, modules: list[str]) -> None:
                 while len(msg) < 8 + size:
                     msg += conn.recv(1 << 20)
                 request = json.loads(msg[8:8 + size])
-                pid = os.fork()
-                if pid == 0:
-                    server.close()
-                    conn.close()
-                    _become_kernel(request, fds[0] if fds else None)
-                reply = {"pid": pid}
+                if "preload" in request:
+                    from audit.tables import preload
+
+                    reply = {"tables": preload(request["preload"])}
+                else:
+                    pid = os.fork()
+                    if pid == 0:
+                        server.close()
+                        conn.close()
+                        _become_kernel(request, fds[0] if fds else None)
+                    reply = {"pid": pid}
             except Exception as e:  # noqa: BLE001
                 reply = {"error": f"{type(e).__name__}: {e}"}
             for fd in fds:
@@ -251,6 +272,24 @@ def _serve(address: str, modules: list[str]) -> None:
                 conn.sendall(json.dumps(reply).encode() + b"\n")
             except OSError:
                 pass
+
+
+def _draw_once() -> None:
+    """Draw and encode one small chart, so that the fonts, the renderer and PIL's image plugins
+    are loaded here once rather than by every kernel for its first chart."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    Image.preinit()
+    fig = Figure(figsize=(2, 1))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.set_title("Warm-up 0123456789 %", fontweight="bold")
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(io.BytesIO(), format="png")
 
 
 def _become_kernel(request: dict, output_fd: int | None) -> None:

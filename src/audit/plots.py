@@ -246,7 +246,7 @@ def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order:
     handles = [Patch(color=c, label=k) for k, c in VERDICT_COLORS.items()]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9,
                title=f"{group_label} against the account's other posts", title_fontsize=9)
-    fig.tight_layout(rect=(0, min(0.3, 0.75 / fig.get_figheight()), 1, 1 - min(0.1, 0.35 / fig.get_figheight())))
+    style.layout(fig, bottom=min(0.3, 0.75 / fig.get_figheight()), top=1 - min(0.1, 0.35 / fig.get_figheight()))
     return fig
 
 
@@ -414,7 +414,7 @@ def age_gender(demo: pd.DataFrame, *, title: str, target_bands: Sequence[str] = 
     handles.append(Patch(color="#F0E442", alpha=0.4, label="target age"))
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
-    fig.tight_layout(rect=(0, 0.08, 1, 0.95))
+    style.layout(fig, bottom=0.08, top=0.95)
     return fig
 
 

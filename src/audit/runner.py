@@ -98,19 +98,19 @@ def _run(o: RunOptions, t0: float) -> RunResult:
     client_dir = Path(o.client_dir).resolve()
     if not client_dir.is_dir():
         raise UsageError(f"{o.client_dir}: not a folder")
-    config = load_config(client_dir)
-    slug = client_slug(client_dir)
-    period_start, period_end = parse_period(o.period)
     notebooks = select_notebooks(Path(o.notebooks_dir), o.only)
-    jobs = max(1, o.jobs or os.cpu_count() or 1)
     _check_kernel(o.kernel)
-    base_params = {"client_dir": str(client_dir), "period_start": period_start, "period_end": period_end,
-                   "interactive": False, **o.parameters}
     own_server = o.kernel_server is None
-    # The server imports the libraries while the rest gets ready.
+    # Started first: the server imports the libraries (seconds) while the rest gets ready here.
     given = o.kernel_server if o.warm_kernels and getattr(o.kernel_server, "kernel_name", None) == o.kernel else None
     server = _start_kernel_server(o, notebooks) if own_server else given
     try:
+        config = load_config(client_dir)
+        slug = client_slug(client_dir)
+        period_start, period_end = parse_period(o.period)
+        jobs = max(1, o.jobs or os.cpu_count() or 1)
+        base_params = {"client_dir": str(client_dir), "period_start": period_start, "period_end": period_end,
+                       "interactive": False, **o.parameters}
         check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
         return _run_prepared(o, t0, started_at, client_dir, config, slug, notebooks, jobs, base_params, server)
     finally:
@@ -122,7 +122,7 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
                   notebooks: list[Path], jobs: int, base_params: dict, server) -> RunResult:
     timings: dict[str, float] = {}
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
-    kernel_mode, manager_class = _use_kernel_server(server, timings)
+    kernel_mode, manager_class = _use_kernel_server(server, timings, client_dir)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
     _remove_stale_runs(client_reports)
@@ -263,14 +263,16 @@ def _start_kernel_server(o: RunOptions, notebooks: list[Path]):
     return start_kernel_server(o.kernel, notebooks, o.start_timeout) if o.warm_kernels else None
 
 
-def _use_kernel_server(server, timings: dict) -> tuple[str, type | None]:
-    """Wait for the server to be ready; say which kernels the notebooks get, and give the
-    kernel manager class that forks them (None: standard kernels)."""
+def _use_kernel_server(server, timings: dict, client_dir: Path) -> tuple[str, type | None]:
+    """Wait for the server to be ready and have it read the client's tables (the ingest is
+    done); say which kernels the notebooks get, and give the kernel manager class that forks
+    them (None: standard kernels)."""
     if server is None:
         return "fresh: one new kernel process per notebook", None
     t = time.perf_counter()
     try:
         server.wait_ready()
+        server.preload(str(client_dir))
     except RuntimeError as e:
         return f"fresh: one new kernel process per notebook ({e})", None
     finally:

@@ -355,8 +355,7 @@ class Explorer:
         if v.choice.signed:  # account_lines starts the axis at 0; net sentiment goes down to -1
             lo = np.nanmin(self.chart_data[["value"] + (["low"] if band else [])].to_numpy(dtype=float))
             ax.set_ylim(bottom=min(0.0, lo * 1.1) if np.isfinite(lo) else None)
-            ax.axhline(0, color="#999999", lw=0.8)
-            fig.tight_layout()  # the negative tick labels are wider
+            ax.axhline(0, color="#999999", lw=0.8)  # (the layout, made as it is drawn, fits the wider labels)
         return fig
 
     def _draw_table(self):

@@ -11,7 +11,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from ..config import AuditConfig, BusinessHours, Period
 from ..errors import ConfigError
@@ -237,6 +236,7 @@ def response_durations(inbox: pd.DataFrame, as_of: pd.Timestamp | None = None,
 
 
 def _km(hours: np.ndarray, answered: np.ndarray):
+    from scipy import stats as sps
     data = sps.CensoredData(uncensored=hours[answered], right=hours[~answered])
     res = sps.ecdf(data)
     with warnings.catch_warnings():  # log-log band undefined at S = 0 or 1: handled below
@@ -329,6 +329,7 @@ def weekday_vs_weekend(inbox: pd.DataFrame, account: str | None = None, period: 
     (see first_response_times): (experience.response_rate, Newcombe interval) and (Kaplan–Meier
     median time to first response, log-rank test; metric experience.first_response_weekday_vs_weekend).
     With the business-hours clock, weekend waiting that falls outside business hours does not count."""
+    from scipy import stats as sps
     df, as_of = _scoped(inbox, account, period, tz, as_of, scope)
     dt_ = day_type(df["received_at"], tz).to_numpy()
     ans = df["first_response_at"].notna().to_numpy()
@@ -509,6 +510,7 @@ def nps(surveys: pd.DataFrame, account: str | None = None, period: Period | None
     """experience.nps: 100 × (promoters − detractors) / answers, interval by the adjusted Wald
     method (Rocks 2016: add 3/4 promoter and 3/4 detractor to 3 extra answers), clipped to ±100
     and widened to contain the observed score."""
+    from scipy import stats as sps
     df = surveys if account is None else surveys[surveys["account"] == account]
     df = within(df, "submitted_at", period, tz) if df["submitted_at"].notna().any() else df
     s = df["nps"].to_numpy(dtype=float, na_value=np.nan)

@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+
+# scipy.stats is imported inside the functions that need it: the runner reads the metric registry
+# (and so this module) without paying its second-long import.
 
 MIN_N = 10            # below this per group: "not enough data"
 N_BOOT = 2000
@@ -83,6 +85,7 @@ def verdict(low: float | None, high: float | None, n_a: int, n_b: int) -> str:
 
 
 def _z(level: float) -> float:
+    from scipy import stats as sps
     return float(sps.norm.ppf(0.5 + level / 2))
 
 
@@ -135,6 +138,7 @@ def compare_proportions(k_a, n_a, k_b, n_b, metric: str, a_label: str, b_label: 
 # ---------------------------------------------------------------- counts
 def poisson_interval(count, level: float = 0.95):
     """Exact (Garwood) interval for a Poisson count (scalar or array)."""
+    from scipy import stats as sps
     c = np.asarray(count, dtype=float)
     alpha = 1 - level
     low = np.where(c > 0, sps.chi2.ppf(alpha / 2, 2 * c) / 2, 0.0)
@@ -181,6 +185,7 @@ def _pairs(y, x) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _compare_poisson(ca, ea, cb, eb, metric, a_label, b_label) -> Comparison:
+    from scipy import stats as sps
     method = "exact Poisson rate ratio (conditional binomial), shown as a difference at b's rate"
 
     def est(c, e, label):
@@ -257,6 +262,7 @@ def _boot_large(v: np.ndarray, stat: str, rng, weights, n_boot: int) -> np.ndarr
     (even n: lower and upper middle order statistics averaged at the same uniform draw).
     mean / ratio: the bootstrap's normal limit (standard error from the data, delta method for a ratio).
     """
+    from scipy import stats as sps
     n = len(v)
     u = rng.random(n_boot)
     if stat == "median":

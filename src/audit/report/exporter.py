@@ -54,6 +54,13 @@ def clean_html(fragment: str) -> str:
     return Markup(cleaned)  # noqa: S704 - sanitized just above
 
 
+def base64_text(text: str) -> str:
+    """A text output (an SVG chart) as base64, for a data URI."""
+    import base64
+
+    return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
+
+
 class ReportPreprocessor(Preprocessor):
     """Prune what the report does not show: parameter cells, error markers, stderr, tracebacks,
     widgets and scripts; code cells left with nothing to show are dropped."""
@@ -126,5 +133,6 @@ def exporter():
     )
     e.register_preprocessor(ReportPreprocessor, enabled=True)
     e.register_filter("audit_clean", clean_html)
+    e.register_filter("audit_base64", base64_text)
     e.log.setLevel(logging.ERROR)  # e.g. "alternative text is missing" for every chart
     return e
