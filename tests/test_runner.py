@@ -335,3 +335,23 @@ def test_the_kernel_server_preloads_the_tables_it_is_asked_for(client, tmp_path)
     assert server._ask({"preload": str(tmp_path / "no-such-client")}, []) == {"tables": 0}
     r = run(options(client, tmp_path / "out", only=["03"]))  # the runner asks for the client's own tables
     assert r.exit_code == 0 and r.notebooks[0]["kernel"] == "warm"
+
+
+def test_notebooks_start_longest_first_by_the_latest_run_else_by_size(tmp_path):
+    from audit.runner import _expected_seconds
+
+    nbs = []
+    for name, size in (("01_a", 300), ("02_b", 100), ("03_c", 200)):
+        p = tmp_path / f"{name}.ipynb"
+        p.write_text("x" * size)
+        nbs.append(p)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    assert _expected_seconds(nbs, reports) == {"01_a": 300.0, "02_b": 100.0, "03_c": 200.0}  # no run yet
+    (reports / "r1").mkdir()
+    (reports / "LATEST").write_text("r1\n")
+    runs = [{"name": "01_a", "duration_s": 1.0}, {"name": "02_b", "duration_s": 5.0}, {"name": "03_c", "duration_s": 2.5}]
+    (reports / "r1" / "run.json").write_text(json.dumps({"notebooks": runs}))
+    assert _expected_seconds(nbs, reports) == {"01_a": 1.0, "02_b": 5.0, "03_c": 2.5}
+    (reports / "r1" / "run.json").write_text(json.dumps({"notebooks": runs[:2]}))  # 03_c is new: sizes again
+    assert _expected_seconds(nbs, reports)["03_c"] == 200.0

@@ -320,7 +320,9 @@ def _become_kernel(request: dict, output_fd: int | None) -> None:
         # The class read JPY_PARENT_PID when the server imported it; watch the server instead,
         # which itself ends when the runner does: no kernel outlives its run.
         app.parent_handle = os.getppid()
-        app.initialize(args)
+        # No command history: a batch kernel is never asked for it, and parallel kernels writing the
+        # one history database would only wait on each other's locks.
+        app.initialize([*args, "--HistoryManager.enabled=False"])
         _enable_matplotlib_integration()  # pyplot was imported before this kernel's shell existed
         app.start()
         code = 0

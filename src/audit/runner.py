@@ -336,13 +336,16 @@ def _execute_all(notebooks: list[Path], tmp: Path, base_params: dict, o: RunOpti
                       "parameters": params, "kernel": o.kernel, "cell_timeout": o.cell_timeout,
                       "start_timeout": o.start_timeout, "cwd": str(nb.parent),
                       "log": str(tmp / "logs" / f"{nb.stem}.log"), "kernel_manager_class": manager_class})
+    # The longest first, so that no long notebook starts last while the other workers idle.
+    expected = _expected_seconds(notebooks, Path(run_info["report_dir"]).parent)
+    queue = sorted(tasks, key=lambda task: -expected[task["name"]])
     entries: dict[str, dict] = {}
     executed: dict[str, Any] = {}
     html_s = 0.0
     bar = tqdm(total=len(tasks), desc=f"audit {Path(base_params['client_dir']).name}", unit="notebook",
                disable=not o.progress)
     pool = cf.ThreadPoolExecutor(max_workers=min(jobs, len(tasks)), thread_name_prefix="notebook")
-    futures = {pool.submit(execute_notebook, task): task for task in tasks}
+    futures = {pool.submit(execute_notebook, task): task for task in queue}
     try:
         for fut in cf.as_completed(futures):
             task = futures[fut]
@@ -370,6 +373,20 @@ def _execute_all(notebooks: list[Path], tmp: Path, base_params: dict, o: RunOpti
     timings["execute_s"] = round(time.perf_counter() - t, 3)
     timings["notebook_html_s"] = round(html_s, 3)  # overlapped with the execution of the others
     return [entries[task["name"]] for task in tasks], executed
+
+
+def _expected_seconds(notebooks: list[Path], client_reports: Path) -> dict[str, float]:
+    """How long each notebook should take: its time in the client's latest run when every one of
+    them ran there, else its size (charts and tables make both the file and the time grow)."""
+    try:
+        latest = json.loads((client_reports / (client_reports / "LATEST").read_text().strip() / "run.json")
+                            .read_text(encoding="utf-8"))
+        before = {e["name"]: float(e["duration_s"]) for e in latest["notebooks"] if e.get("duration_s") is not None}
+    except (OSError, ValueError, KeyError, TypeError):
+        before = {}
+    if all(nb.stem in before for nb in notebooks):
+        return {nb.stem: before[nb.stem] for nb in notebooks}
+    return {nb.stem: float(nb.stat().st_size) for nb in notebooks}
 
 
 def _read_notebook(path: Path):

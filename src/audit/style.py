@@ -31,6 +31,7 @@ _RC = {
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.titlepad": 12,
+    "axes.titley": 1.0,  # fixed above the axes (no ticks on top): matplotlib's automatic placement re-measures every axis at each draw
     "axes.labelsize": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
