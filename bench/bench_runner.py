@@ -29,7 +29,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--client", type=Path, default=ROOT / "data" / "demo")
     ap.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
-    ap.add_argument("--jobs", type=int, default=0, help="runner jobs (default: the number of cores)")
+    ap.add_argument("--jobs", type=int, default=0, help="runner jobs (default: as `audit run`, one more than the number of cores)")
     ap.add_argument("--only", action="append", help="only these notebooks (as `audit run --only`)")
     ap.add_argument("--no-ingest", action="store_true", help="a client with prepared canonical tables: no ingest")
     ap.add_argument("--skip-naive", action="store_true", help="time the runner only")

@@ -78,7 +78,7 @@ def formats() -> None:
         typer.echo(f"{f.id:32} {f.label}  → {', '.join(f.tables) or '(metadata only)'}")
 
 
-_JOBS = typer.Option(0, "--jobs", "-j", help="notebooks run at once (default: the number of cores)")
+_JOBS = typer.Option(0, "--jobs", "-j", help="notebooks run at once (default: one more than the number of cores)")
 _TIMEOUT = typer.Option(600.0, "--timeout", help="seconds one cell may run before its notebook is stopped")
 _NOTEBOOKS = typer.Option(None, "--notebooks", help="folder of NN_name.ipynb notebooks (default: the project's)")
 

@@ -51,7 +51,7 @@ class RunOptions:
     client_dir: Path
     out: Path = Path("reports")
     notebooks_dir: Path = NOTEBOOKS_DIR
-    jobs: int | None = None  # default: the number of cores
+    jobs: int | None = None  # default: one more than the number of cores (see default_jobs)
     only: list[str] | None = None  # notebook names, numbers or names without the number
     period: str | None = None  # "START:END" (ISO dates; either side may be empty)
     cell_timeout: float = DEFAULT_CELL_TIMEOUT
@@ -108,7 +108,7 @@ def _run(o: RunOptions, t0: float) -> RunResult:
         config = load_config(client_dir)
         slug = client_slug(client_dir)
         period_start, period_end = parse_period(o.period)
-        jobs = max(1, o.jobs or os.cpu_count() or 1)
+        jobs = max(1, o.jobs or default_jobs())
         base_params = {"client_dir": str(client_dir), "period_start": period_start, "period_end": period_end,
                        "interactive": False, **o.parameters}
         check_parameters(notebooks, [*base_params, "run_dir", "metrics_path"])
@@ -174,6 +174,12 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
     return RunResult(run_info["exit_code"], slug, final, entries,
                      f"{len(entries) - len(failed)} of {len(entries)} notebooks succeeded",
                      time.perf_counter() - t0)
+
+
+def default_jobs() -> int:
+    """One notebook more than there are cores: a kernel waits between cells (messages, the
+    driver's bookkeeping) and while it starts, and the extra one uses those gaps."""
+    return (os.cpu_count() or 1) + 1
 
 
 def client_slug(client_dir: Path) -> str:
