@@ -275,21 +275,19 @@ def _serve(address: str, modules: list[str]) -> None:
 
 
 def _draw_once() -> None:
-    """Draw and encode one small chart, so that the fonts, the renderer and PIL's image plugins
-    are loaded here once rather than by every kernel for its first chart."""
+    """Draw and save one small chart as the notebooks do (SVG, see audit.style), so that the fonts
+    and the renderer are loaded here once rather than by every kernel for its first chart."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from PIL import Image
 
-    Image.preinit()
     fig = Figure(figsize=(2, 1))
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     ax.set_title("Warm-up 0123456789 %", fontweight="bold")
     ax.plot([0, 1], [0, 1])
-    fig.savefig(io.BytesIO(), format="png")
+    fig.savefig(io.BytesIO(), format="svg")
 
 
 def _become_kernel(request: dict, output_fd: int | None) -> None:
