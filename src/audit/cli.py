@@ -3,17 +3,11 @@
 Exit codes: 0 all good, 1 some files or notebooks had problems, 2 nothing usable or a usage error."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# jsonschema (which nbformat imports) compiles the IRI grammar of the optional rfc3987-syntax
-# package when it is imported: about two seconds per process, for a format check that neither
-# nbformat nor the audit uses. The audit's own processes go without it.
-sys.modules.setdefault("rfc3987_syntax", None)
+import typer
 
-import typer  # noqa: E402
-
-from .errors import AuditError  # noqa: E402
+from .errors import AuditError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Social media baseline audits from a client's own platform exports.")

@@ -31,10 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import AuditConfig, load_config
-from .errors import AuditError, UsageError
-from .paths import KERNEL_NAME, NOTEBOOKS_DIR, cache_dir
+# jsonschema (which nbformat imports) compiles the IRI grammar of the optional rfc3987-syntax
+# package when it is imported: about two seconds per process, for a format check that neither
+# nbformat nor the audit uses. The runner's process goes without it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from . import __version__  # noqa: E402
+from .config import AuditConfig, load_config  # noqa: E402
+from .errors import AuditError, UsageError  # noqa: E402
+from .paths import KERNEL_NAME, NOTEBOOKS_DIR, cache_dir  # noqa: E402
 
 # Every notebook declares these in its `parameters` cell; the runner sets them all.
 STANDARD_PARAMETERS = ("client_dir", "period_start", "period_end", "run_dir", "metrics_path", "interactive")
