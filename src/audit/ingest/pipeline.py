@@ -22,6 +22,7 @@ from .. import __version__, schemas
 from ..config import AuditConfig, load_config
 from ..errors import AuditError, DataError
 from ..paths import CACHE_DIR_NAME, CONFIG_NAME, cache_dir
+from .conform import conform
 from .registry import ParseContext, best_format, load_formats
 from .sniff import read_blocks
 
@@ -119,7 +120,7 @@ def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileRe
             for table, df in out.items():
                 if df is None or not len(df):
                     continue
-                conformed = schemas.conform(table, df, block.source)  # may raise: then nothing is kept
+                conformed = conform(table, df, block.source)  # may raise: then nothing is kept
                 frames.setdefault(table, []).append(conformed)
             if fmt.row_cap and len(block) == fmt.row_cap:
                 ctx.warn(f"{len(block)} rows: the platform's export limit is reached, so rows beyond it are missing")
@@ -144,7 +145,7 @@ def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileRe
                                 "was not recognised and is skipped")
     if res.errors and res.status == "ok":
         res.status = "problems"
-    tables = {t: pd.concat(fs, ignore_index=True) for t, fs in frames.items()}
+    tables = {t: fs[0] if len(fs) == 1 else pd.concat(fs, ignore_index=True) for t, fs in frames.items()}
     res.tables = {t: len(df) for t, df in tables.items()}
     return res, tables
 
@@ -232,17 +233,17 @@ def ingest(client_dir: str | Path, *, progress: bool = True, config: AuditConfig
     if not client_dir.is_dir():
         raise AuditError(f"{client_dir}: not a folder")
     config = config or load_config(client_dir)
-    load_formats()
     cdir = cache_dir(client_dir)
     settings = _settings_key(config)
-    report = IngestReport(client=config.client, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    report.settings = settings
-    collected: dict[str, list[pd.DataFrame]] = {}
     files = client_files(client_dir)
     digests = {path.relative_to(client_dir).as_posix(): sha256_of(path) for path in files}
     unchanged = _unchanged(cdir, settings, digests)
     if unchanged is not None:
         return unchanged
+    load_formats()
+    report = IngestReport(client=config.client, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                          settings=settings)
+    collected: dict[str, list[pd.DataFrame]] = {}
     for path in tqdm(files, desc="ingest", unit="file", disable=not progress, leave=False):
         rel = path.relative_to(client_dir).as_posix()
         digest = digests[rel]

@@ -214,17 +214,30 @@ class ParseContext:
 
     def finish(self, frame: pd.DataFrame, platform: str, account: str | pd.Series) -> pd.DataFrame:
         """Add the columns every canonical row carries, from the frame's index (source rows)."""
-        out = frame.copy()
-        out["platform"] = platform
-        out["account"] = account
-        out["source_file"] = self.source
+        out = frame.copy(deep=False)  # new columns only: the frame's own are not written to
+        n = len(frame)
+        out["platform"] = repeated(platform, n) if isinstance(platform, str) else platform
+        out["account"] = repeated(account, n) if isinstance(account, str) else account
+        out["source_file"] = repeated(self.source, n)
         out["source_row"] = pd.array(frame.index, dtype="Int64") if frame.index.dtype.kind in "iu" else pd.NA
         return out.reset_index(drop=True)
+
+
+_REPEAT_BLOCK = 4096
+
+
+def repeated(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """n copies of one string, as a "str" array whose Arrow chunks all share one buffer: a constant
+    column (source_file, platform) of 300,000 rows costs a few kilobytes, not 300,000 strings."""
+    import pyarrow as pa
+    block = pa.array([value] * min(n, _REPEAT_BLOCK), pa.large_string())
+    whole, rest = divmod(n, len(block)) if n else (0, 0)
+    chunks = [block] * whole + ([block.slice(0, rest)] if rest else [])
+    return pd.array(pa.chunked_array(chunks, pa.large_string()), dtype="str")
 
 
 def text(frame: pd.DataFrame, col: str | None) -> pd.Series:
     """A text column with placeholders turned into missing values (NFKC-normalised)."""
     if col is None:
         return pd.Series(pd.NA, index=frame.index, dtype="str")
-    s = frame[col]
-    return V.nfkc(s.where(~V.blank(s)))
+    return V.clean_text(frame[col])

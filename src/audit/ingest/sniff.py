@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ..errors import DataError
+from .streaming import read_ahead
 from .values import norm_header
 
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
@@ -95,6 +96,19 @@ class Block:
         parts = list(chunks)
         return pd.concat(parts) if parts else self._pandas(names, nrows=0)
 
+    def chunks(self, rows: int):
+        """The data as frames of at most `rows` rows (small inputs: one frame); at least one frame,
+        empty for a header without rows."""
+        if self.rows is not None:
+            yield self.frame()
+            return
+        empty = True
+        for chunk in self.frame(chunksize=rows):
+            empty = False
+            yield chunk
+        if empty:
+            yield self.frame(nrows=0)
+
     # Large CSVs. Row numbers are record numbers (a quoted multi-line cell counts once).
     def _pandas(self, names: list[str], nrows: int | None = None, chunksize: int | None = None, skip: int = 0):
         kw = dict(sep=self.delimiter, encoding=self.encoding, skiprows=self.header_row, header=None, names=names,
@@ -122,8 +136,9 @@ class Block:
             raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
 
     def _stream(self, names: list[str], chunksize: int):
-        """Chunks of `chunksize` rows (the last one shorter), read by pyarrow's multi-threaded CSV reader (~4x less CPU
-        than pandas' C engine, and the strings stay in Arrow memory). A row with another number of
+        """Chunks of `chunksize` rows (the last one shorter), read by pyarrow's CSV reader (~4x less CPU than
+        pandas' C engine, and the strings stay in Arrow memory) in a thread of its own, a block or two
+        ahead of the caller (its own thread pool costs more CPU than it saves time). A row with another number of
         cells than the header (pyarrow refuses it) hands over to pandas, which pads short rows and
         skips long ones, from the first record pyarrow had not delivered."""
         import pyarrow as pa
@@ -136,19 +151,21 @@ class Block:
             reader = pacsv.open_csv(
                 self.path,
                 read_options=pacsv.ReadOptions(skip_rows=self.header_row, column_names=names, encoding=enc,
-                                               block_size=ARROW_BLOCK),
+                                               block_size=ARROW_BLOCK, use_threads=False),
                 parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
             pending, rows = [], 0
-            for batch in reader:
+            for batch in read_ahead(reader):  # the next block is parsed while this chunk is worked on
                 pending.append(batch)
                 rows += batch.num_rows
                 while rows >= chunksize:
                     table = pa.Table.from_batches(pending)
-                    yield self._arrow_frame(table.slice(0, chunksize), done, strings)
-                    done, rows = done + chunksize, rows - chunksize
                     pending = table.slice(chunksize).to_batches()
+                    frame = self._arrow_frame(table.slice(0, chunksize), done, strings)
+                    del table  # the frame holds a copy: the blocks it came from need not wait for the next chunk
+                    done, rows = done + chunksize, rows - chunksize
+                    yield frame
             if rows:
                 yield self._arrow_frame(pa.Table.from_batches(pending), done, strings)
             return
@@ -157,7 +174,8 @@ class Block:
         yield from self._pandas(names, chunksize=chunksize, skip=done)
 
     def _arrow_frame(self, table, start: int, strings) -> pd.DataFrame:
-        df = table.to_pandas(types_mapper=lambda t: strings, split_blocks=True)
+        # one Arrow chunk per column (not one per 1 MB block): every kernel run on it later is cheaper
+        df = table.combine_chunks().to_pandas(types_mapper=lambda t: strings, split_blocks=True)
         first = start + self.header_row + 1
         df.index = pd.RangeIndex(first, first + len(df), name="row")
         return df

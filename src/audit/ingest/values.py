@@ -38,8 +38,26 @@ def _norm_header(s: str) -> str:
 _PLACEHOLDER_LEN = max(map(len, PLACEHOLDERS))
 
 
+def arrow_strings(series: pd.Series):
+    """The pyarrow ChunkedArray behind a pyarrow-backed string column (no copy); None for other columns."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return series.array.__arrow_array__()
+    return None
+
+
+def whole(arr):
+    """One pyarrow Array from a ChunkedArray (no copy when it has a single chunk); an Array as is."""
+    if not hasattr(arr, "num_chunks"):
+        return arr
+    return arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+
+
 def blank(series: pd.Series) -> pd.Series:
     """True where the cell is a placeholder for 'no value'."""
+    arr = arrow_strings(series)
+    if arr is not None:
+        return pd.Series(_blank_arrow(arr), index=series.index)
     s = series.astype("str").str.strip()
     # Only short cells can be placeholders (long texts are not lower-cased for nothing); the
     # placeholders are ASCII or caseless, so lower() (a pyarrow kernel) does what casefold() would.
@@ -50,11 +68,48 @@ def blank(series: pd.Series) -> pd.Series:
     return pd.Series(out, index=series.index)
 
 
+def _blank_arrow(arr) -> np.ndarray:
+    """`blank` with the kernels pandas would call (strip, length, lower, isin), the last three on the
+    cells that can be placeholders only: at most _PLACEHOLDER_LEN characters, so at most 4x as many bytes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = whole(arr)
+    out = arr.is_null().to_numpy(zero_copy_only=False).copy()
+    stripped = pc.utf8_trim_whitespace(arr)
+    maybe = pc.fill_null(pc.less_equal(pc.binary_length(stripped), 4 * _PLACEHOLDER_LEN), False)
+    count = pc.sum(maybe).as_py() or 0
+    if count > len(arr) // 4:  # mostly short cells (numbers, names): all at once
+        out |= pc.fill_null(_placeholders(stripped), False).to_numpy(zero_copy_only=False)
+    elif count:  # mostly long texts: the short ones only
+        where = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+        out[where] |= pc.fill_null(_placeholders(stripped.take(where)), False).to_numpy(zero_copy_only=False)
+    return out
+
+
+def _placeholders(stripped):
+    import pyarrow.compute as pc
+    import pyarrow as pa
+    short = pc.less_equal(pc.utf8_length(stripped), _PLACEHOLDER_LEN)
+    candidates = pc.if_else(short, stripped, pa.scalar(None, stripped.type))  # nothing long is lower-cased
+    return pc.is_in(pc.utf8_lower(candidates), value_set=_placeholder_set(stripped.type))
+
+
+@functools.cache
+def _placeholder_set(type_):
+    import pyarrow as pa
+    return pa.array(sorted(PLACEHOLDERS), type_)
+
+
 def nfkc(series: pd.Series) -> pd.Series:
     """NFKC-normalised text (math-bold letters, full-width forms, ligatures → plain). Only cells with
     a character NFKC could change are normalised: the test runs in pyarrow, normalising in Python."""
     import pyarrow as pa
     import pyarrow.compute as pc
+    arr = arrow_strings(series)
+    if arr is not None:
+        out = nfkc_arrow(arr)
+        return series if out is arr else pd.Series(pd.array(out, dtype=series.dtype), index=series.index,
+                                                      name=series.name)
     todo = np.array(series.str.isascii().eq(False) & series.notna(), dtype=bool)  # a writable copy
     if todo.any():
         where = np.flatnonzero(todo)
@@ -66,6 +121,34 @@ def nfkc(series: pd.Series) -> pd.Series:
     out = series.copy()
     out.iloc[todo] = [unicodedata.normalize("NFKC", x) for x in series.iloc[todo].tolist()]  # 2x faster than .str
     return out
+
+
+def clean_text(series: pd.Series) -> pd.Series:
+    """Placeholders turned into missing values, the rest NFKC-normalised."""
+    arr = arrow_strings(series)
+    if arr is None:
+        return nfkc(series.where(~blank(series)))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    kept = pc.if_else(pa.array(_blank_arrow(arr)), pa.scalar(None, arr.type), arr)
+    return pd.Series(pd.array(nfkc_arrow(kept), dtype=series.dtype), index=series.index, name=series.name)
+
+
+def nfkc_arrow(arr):
+    """`nfkc` on a pyarrow string array; the same array when no cell changes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    one = whole(arr)
+    foreign = pc.invert(pc.string_is_ascii(one))
+    if not pc.any(foreign).as_py():
+        return arr
+    # the RE2 test over every cell costs less than picking the non-ASCII ones out first
+    todo = pc.and_(foreign, pc.invert(pc.match_substring_regex(one, _nfkc_stable())))
+    todo = pc.fill_null(todo, False).to_numpy(zero_copy_only=False)
+    if not todo.any():
+        return arr
+    changed = [unicodedata.normalize("NFKC", x) for x in one.filter(pa.array(todo)).to_pylist()]
+    return pc.replace_with_mask(one, pa.array(todo), pa.array(changed, one.type))
 
 
 @dataclass
@@ -108,15 +191,50 @@ def _row(index: object) -> int | None:
 def _to_number(series: pd.Series, decimal: str | None, percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype("float64"), NumberReport(".", False, False, 0)
+    arr = arrow_strings(series)
+    if arr is not None and len(arr) >= 1000:
+        import pyarrow.compute as pc
+        arr = whole(arr)
+        # counts, scores, categories: each distinct cell once (when a sample says they repeat)
+        if pc.count_distinct(arr.slice(0, 4096)).as_py() <= 1024:
+            codes = pc.dictionary_encode(arr)
+            if len(codes.dictionary) <= len(arr) // 4:
+                return _to_number_codes(series, codes, decimal, percent_as_fraction)
+    return _to_number_cells(series, decimal, percent_as_fraction)
+
+
+def _to_number_codes(series: pd.Series, codes, decimal: str | None,
+                     percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
+    """`_to_number_cells` on the distinct cells, spread back over the rows. Every step is cell by
+    cell except the decimal-mark guess and the all-or-nothing fast path, which see the same
+    distinct cells either way; the count and first row of unreadable cells are taken per row."""
+    import pyarrow as pa
+    distinct = pd.Series(pd.array(codes.dictionary, dtype=series.dtype))
+    values, rep = _to_number_cells(distinct, decimal, percent_as_fraction)
+    indices = codes.indices
+    out = pa.array(values.to_numpy(), pa.float64(), from_pandas=True).take(indices)
+    out = pd.Series(out.to_numpy(zero_copy_only=False), index=series.index, dtype="float64")
+    if rep.bad:
+        bad_value = values.isna() & ~blank(distinct)
+        bad = pa.array(bad_value.to_numpy()).take(indices).fill_null(False).to_numpy(zero_copy_only=False)
+        rep.bad = int(bad.sum())
+        i = series.index[int(np.argmax(bad))]
+        rep.first_bad_index, rep.first_bad_value = i, str(series.loc[i])
+    return out, rep
+
+
+def _to_number_cells(series: pd.Series, decimal: str | None, percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
     raw = series.astype("str")
     empty = blank(series)
+    stripped = raw.str.strip()
     if decimal != ",":
         # Fast path: most columns are plain numbers; the full clean-up below costs ~20 string passes.
-        fast = _plain_numbers(raw.str.strip().where(~empty))
+        fast = _plain_numbers(stripped.where(~empty))
         if fast is not None:
             return fast, NumberReport(".", False, False, 0)
-    s = raw.str.strip().str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
-    s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
+    s = stripped.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+    if s.str.contains(_CURRENCY, na=False).any():  # searching is cheaper than replacing in every cell
+        s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
     paren = s.str.startswith("(", na=False)
     if paren.any():  # accounting negatives; pandas runs back-references in Python, so only where needed
         s = s.where(~paren, s[paren].str.replace(r"^\((.*)\)$", r"-\1", regex=True))
@@ -125,10 +243,11 @@ def _to_number(series: pd.Series, decimal: str | None, percent_as_fraction: bool
     # 1.2K, 3 M. Patterns without \s or \d stay in pyarrow (pandas runs those in Python).
     has_suffix = s.str.contains(r"[0-9][ \t]*[kKmMbB]$", na=False)
     mult = pd.Series(1.0, index=s.index)
-    if has_suffix.any():
-        letter = s[has_suffix].str[-1].str.lower()
-        mult[has_suffix] = letter.map({"k": 1e3, "m": 1e6, "b": 1e9}).to_numpy(dtype="float64")
-        s = s.where(~has_suffix, s.str.replace(r"[ \t]*[kKmMbB]$", "", regex=True))
+    if has_suffix.any():  # on those cells only
+        with_suffix = s[has_suffix]
+        letter = with_suffix.str[-1].str.lower().to_numpy(dtype=object)
+        mult[has_suffix] = np.select([letter == "k", letter == "m", letter == "b"], [1e3, 1e6, 1e9], np.nan)
+        s = s.mask(has_suffix, with_suffix.str.replace(r"[ \t]*[kKmMbB]$", "", regex=True))
     s = s.str.replace(" ", "", regex=False).str.replace("'", "", regex=False)
     if decimal is None:
         decimal = _guess_decimal(s[~empty])
@@ -348,11 +467,34 @@ def _leading_numbers(values: pd.Series) -> pd.DataFrame:
                          for i in (0, 1)}, index=values.index)
 
 
+# Dates pyarrow and pandas' ISO 8601 parser read alike (both refuse 30 February, hour 24...);
+# the century keeps them far inside what nanosecond timestamps can hold.
+_PLAIN_ISO = r"^(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?$"
+
+
 def _iso8601(values: pd.Series) -> pd.Series:
+    plain = _plain_iso8601(values)
+    if plain is not None:
+        return plain
     try:
         return pd.to_datetime(values, errors="coerce", format="ISO8601")
     except ValueError:  # offsets differ between rows (+01:00 in winter, +02:00 in summer): read all in UTC
         return pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
+
+
+def _plain_iso8601(values: pd.Series) -> pd.Series | None:
+    """`_iso8601` read by pyarrow when every cell is a plain ISO date or date-time to the second (pandas
+    would first make a Python string of every cell); None otherwise, or when a date does not exist."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = arrow_strings(values)
+    if arr is None or not len(arr) or arr.null_count or not pc.all(pc.match_substring_regex(arr, _PLAIN_ISO)).as_py():
+        return None
+    try:
+        stamps = arr.cast(pa.timestamp("us"))  # the unit pandas gives to-the-second strings
+    except pa.ArrowInvalid:
+        return None
+    return pd.Series(whole(stamps).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _mixed_tz(s: pd.Series) -> bool:

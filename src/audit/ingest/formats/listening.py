@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,8 +36,9 @@ from ...errors import DataError
 from .. import values as V
 from ..registry import Format, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
+from ..streaming import ordered_map
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "linkedin", "news", "blogs", "forums", "web",
              "reviews", "podcasts", "other")
 
@@ -165,20 +167,42 @@ def sentiment_of(value: str) -> str | None:
     return "positive" if x > 0 else "negative" if x < 0 else "neutral"
 
 
-def _extract(series: pd.Series, pattern: str) -> pd.Series:
-    """The named group of `pattern` (RE2 syntax, one `(?P<g>...)`) in each cell, or NA. Done with pyarrow: pandas'
+# Python's `re` \s (every character str.isspace() accepts; none lies above U+3000), spelled out for
+# RE2, whose \s is ASCII only: pandas would otherwise run such a pattern in Python, cell by cell.
+_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+_LOOKS_URL = rf"^{_SPACE}*(?:https?://|www\.)"
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """A text column as one pyarrow string array (no copy of a pyarrow-backed column's cells)."""
+    arr = V.arrow_strings(series)
+    if arr is None:
+        return pa.array(series, type=pa.large_string(), from_pandas=True)
+    return V.whole(arr)
+
+
+def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.array(arr, dtype="str"), index=index)
+
+
+def _extract(arr: pa.Array, pattern: str) -> pa.Array:
+    """The named group of `pattern` (RE2 syntax, one `(?P<g>...)`) in each cell, or null. Done with pyarrow: pandas'
     str.extract falls back to a Python loop, ~10x slower on long texts."""
-    if series.isna().all():
-        return pd.Series(pd.NA, index=series.index, dtype="str")
-    found = pc.extract_regex(pa.array(series, type=pa.large_string()), pattern)
-    return pd.Series(pd.array(pc.struct_field(found, [0]), dtype="str"), index=series.index)
+    if arr.null_count == len(arr):
+        return pa.nulls(len(arr), pa.large_string())
+    return pc.struct_field(pc.extract_regex(arr, pattern), [0])
 
 
 def _map_uniques(series: pd.Series, fn) -> pd.Series:
-    """Apply a Python function once per distinct value (categories, hosts, sentiments repeat a lot)."""
-    uniq = series.dropna().unique()
-    table = {u: fn(u) for u in uniq}
-    return series.map(table).astype("str")
+    """Apply a Python function once per distinct value (categories, hosts, sentiments repeat a lot),
+    in order of first appearance; None and missing cells give missing values."""
+    return _series(_map_arrow(_arrow(series), fn), series.index)
+
+
+def _map_arrow(arr: pa.Array, fn) -> pa.Array:
+    codes = pc.dictionary_encode(arr)
+    mapped = pa.array([fn(u) for u in codes.dictionary.to_pylist()], pa.large_string())
+    return mapped.take(codes.indices)
 
 
 class _Accounts:
@@ -204,12 +228,12 @@ class _Accounts:
         self.finder = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
         self._projects: dict[str, str | None] = {}
 
-    def first_named(self, series: pd.Series) -> pd.Series:
-        """The account whose keyword appears first in each text (NA when none does)."""
+    def first_named(self, arr: pa.Array) -> pa.Array:
+        """The account whose keyword appears first in each text (null when none does)."""
         if self.pattern is None:
-            return pd.Series(pd.NA, index=series.index, dtype="str")
-        found = _extract(series, "(?i)" + self.pattern)  # RE2 ignores case itself: no lower-cased copy
-        return found.str.lower().map(self.word).astype("str")
+            return pa.nulls(len(arr), pa.large_string())
+        found = _extract(arr, "(?i)" + self.pattern)  # RE2 ignores case itself: no lower-cased copy
+        return _map_arrow(pc.utf8_lower(found), self.word.get)
 
     def file_project(self, index: pd.Index) -> pd.Series | None:
         """The project named in the report metadata above the header ('Query Name: ...'), for every row."""
@@ -233,35 +257,43 @@ class _Accounts:
         return self._projects[value]
 
     def assign(self, project: pd.Series | None, texts: list[pd.Series]) -> pd.Series:
-        out = pd.Series(pd.NA, index=texts[0].index, dtype="str")
+        index = texts[0].index
+        out = pa.nulls(len(index), pa.large_string())
         if project is not None:
-            out = _map_uniques(project, self.project)
+            out = _map_arrow(_arrow(project), self.project)
         if self.explicit:
-            return out.fillna(self.explicit)
+            return _series(pc.fill_null(out, self.explicit), index)
         for t in texts:
-            todo = out.isna() & t.notna()
-            if todo.any():
-                out[todo] = self.first_named(t[todo])
-        return out
+            t = _arrow(t)
+            todo = pc.and_(pc.is_null(out), pc.is_valid(t))
+            if pc.any(todo).as_py():
+                out = pc.replace_with_mask(out, todo, self.first_named(t.filter(todo)))
+        return _series(out, index)
 
 
-def _chunks(block: Block) -> Iterator[pd.DataFrame]:
-    if block.rows is not None:
-        yield block.frame()
-    else:
-        yield from block.frame(chunksize=CHUNK_ROWS)
-
-
-def _mention_ids(ids: pd.Series | None, url: pd.Series, when: pd.Series, body: pd.Series) -> pd.Series:
+def _mention_ids(ids: pd.Series | None, url: pa.Array, when: pa.Array, body: pa.Array) -> pa.Array:
     """The tool's id where it gives one, else a stable hash of link, date and text (the same mention
     exported twice gets the same id, so overlapping exports de-duplicate)."""
-    out = pd.Series(pd.NA, index=url.index, dtype="str") if ids is None else ids
-    todo = out.isna().to_numpy()
-    if todo.any():
-        cols = [pa.array(c[todo], type=pa.large_string(), from_pandas=True) for c in (url, when, body)]
-        keys = pc.binary_join_element_wise(*cols, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
-        out.iloc[todo] = [hashlib.blake2b(k, digest_size=8).hexdigest() for k in keys.cast(pa.large_binary()).to_pylist()]
-    return out
+    if ids is None:
+        keys = pc.binary_join_element_wise(url, when, body, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
+        return pa.array(_digests(keys), pa.large_string())
+    out = _arrow(ids)
+    todo = pc.is_null(out)
+    if not pc.any(todo).as_py():
+        return out
+    cols = [c.filter(todo) for c in (url, when, body)]
+    keys = pc.binary_join_element_wise(*cols, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
+    return pc.replace_with_mask(out, todo, pa.array(_digests(keys), pa.large_string()))
+
+
+def _digests(keys: pa.Array) -> list[str]:
+    """blake2b (8 bytes, hex) of each cell, hashing the bytes where Arrow holds them (no Python bytes objects)."""
+    keys = keys.cast(pa.large_binary())
+    _, offsets, data = keys.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64)[keys.offset:keys.offset + len(keys) + 1].tolist()
+    data = memoryview(data if data is not None else b"")
+    h = hashlib.blake2b
+    return [h(data[i:j], digest_size=8).hexdigest() for i, j in zip(ends, ends[1:])]
 
 
 class Mentions(Format):
@@ -281,34 +313,44 @@ class Mentions(Format):
                             block.source)
         accounts = _Accounts(ctx, block.preamble)
         done, raw = [], []
-        for chunk in _chunks(block):
-            d, r = self._row_local(chunk, cols, accounts)
+        # Chunks are cleaned two at a time; what has side effects (warnings, the project → account
+        # cache) is settled here, in file order.
+        for d, r, project, lost in ordered_map(lambda chunk: self._row_local(chunk, cols, accounts),
+                                                         block.chunks(CHUNK_ROWS)):
+            if project is not None:
+                d["account"] = accounts.assign(project, [d["title"], d["text"]])  # in reading order
+            if lost is not None:
+                ctx.warn(f"column {cols['mention_id']!r}: ids such as {lost!r} were turned into scientific notation "
+                         "by Excel; those mentions get an id made from link, date and text")
             done.append(d)
             raw.append(r)
         done, raw = pd.concat(done), pd.concat(raw)
         return {"mentions": self._typed(done, raw, cols, ctx, accounts)}
 
     def _row_local(self, chunk: pd.DataFrame, cols: dict[str, str], accounts: _Accounts):
-        """What one row decides on its own: cleaned texts, platform, source, account, id."""
-        out = pd.DataFrame(index=chunk.index)
-        for f in TEXT_FIELDS:
-            out[f] = text(chunk, cols.get(f))
-        source = text(chunk, cols.get("source"))
+        """What one row decides on its own: cleaned texts, platform, source, account, id. Free of side
+        effects (chunks run in parallel): when a project column names the account, the project is
+        returned for the caller to map; so is an id Excel turned into scientific notation."""
+        index = chunk.index
+        out = {f: text(chunk, cols.get(f)) for f in TEXT_FIELDS}
+        source = _arrow(text(chunk, cols.get("source")))
+        null = pa.scalar(None, pa.large_string())
         # Some tools put the link in `Source`: then it is the URL, and the host is the source.
-        looks_url = source.str.match(r"^\s*(?:https?://|www\.)", na=False)
-        out["url"] = out["url"].fillna(source.where(looks_url))
-        host = _extract(out["url"], _HOST_RE).str.lower()
-        source_host = _extract(source.where(looks_url), _HOST_RE).str.lower()
-        out["source"] = source.where(~looks_url, source_host).fillna(host)
-        category = text(chunk, cols.get("platform"))
+        looks_url = pc.fill_null(pc.match_substring_regex(source, _LOOKS_URL), False)
+        url = pc.coalesce(_arrow(out["url"]), pc.if_else(looks_url, source, null))
+        out["url"] = _series(url, index)
+        host = pc.utf8_lower(_extract(url, _HOST_RE))
+        source_host = pc.utf8_lower(_extract(pc.if_else(looks_url, source, null), _HOST_RE))
+        category = _arrow(text(chunk, cols.get("platform")))
         if "platform" not in cols and "source" in cols:
-            category = source.where(~looks_url)  # an outlet name such as "Twitter" still names the network
-        key = category.fillna("") + "\x1f" + host.fillna(source_host).fillna("")
+            category = pc.if_else(looks_url, null, source)  # an outlet name such as "Twitter" still names the network
+        key = pc.binary_join_element_wise(pc.fill_null(category, ""), pc.coalesce(host, source_host, pa.scalar("", pa.large_string())),
+                                          pa.scalar("\x1f", pa.large_string()))
         default = accounts.ctx.override.platform if accounts.ctx.override else None
-        out["platform"] = _map_uniques(key, lambda k: _platform_of(*k.split("\x1f"), default))
-        out["source"] = out["source"].fillna(category)
-        project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(chunk.index)
-        out["account"] = accounts.assign(project, [out["title"], out["text"]])  # in reading order
+        out["source"] = _series(pc.coalesce(pc.if_else(looks_url, source_host, source), host, category), index)
+        out["platform"] = _series(_map_arrow(key, lambda k: _platform_of(*k.split("\x1f"), default)), index)
+        project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(index)
+        out["account"] = accounts.assign(None, [out["title"], out["text"]]) if project is None else None
         if "sentiment" in cols:
             out["sentiment"] = _map_uniques(text(chunk, cols["sentiment"]), sentiment_of)
         when = chunk[cols["published_at"]].str.strip()
@@ -317,18 +359,18 @@ class Mentions(Format):
             when = when.str.replace(r"[ T]00:00(?::00)?$", "", regex=True)  # an Excel date cell at midnight
             add = ~V.blank(t) & ~when.str.contains(":", regex=False)  # Meltwater repeats the time in Date
             when = when.where(~add, when + " " + t)
-        ids = None
+        ids, lost_id = None, None
         if "mention_id" in cols:
             ids = V.clean_id(chunk[cols["mention_id"]])
             lost = V.scientific_ids(ids.fillna(""))
             if lost.any():
-                accounts.ctx.warn(f"column {cols['mention_id']!r}: ids such as {ids[lost].iloc[0]!r} were turned into "
-                                  "scientific notation by Excel; those mentions get an id made from link, date and text")
+                lost_id = ids[lost].iloc[0]
                 ids = ids.where(~lost)
-        out["mention_id"] = _mention_ids(ids, out["url"], when, out["text"].fillna(out["title"]))
-        raw = pd.DataFrame({cols[f]: chunk[cols[f]] for f in NUMBER_FIELDS if f in cols}, index=chunk.index)
+        body = pc.coalesce(_arrow(out["text"]), _arrow(out["title"]))
+        out["mention_id"] = _series(_mention_ids(ids, url, _arrow(when), body), index)
+        raw = pd.DataFrame({cols[f]: chunk[cols[f]] for f in NUMBER_FIELDS if f in cols}, index=index)
         raw[cols["published_at"]] = when
-        return out, raw
+        return pd.DataFrame(out, index=index), raw, project, lost_id
 
     def _typed(self, done: pd.DataFrame, raw: pd.DataFrame, cols: dict[str, str], ctx: ParseContext,
                accounts: _Accounts) -> pd.DataFrame:
