@@ -29,7 +29,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # jsonschema (which nbformat imports) compiles the IRI grammar of the optional rfc3987-syntax
 # package when it is imported: about two seconds per process, for a format check that neither
@@ -37,9 +37,11 @@ from typing import Any
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from . import __version__  # noqa: E402
-from .config import AuditConfig, load_config  # noqa: E402
 from .errors import AuditError, UsageError  # noqa: E402
 from .paths import KERNEL_NAME, NOTEBOOKS_DIR, cache_dir  # noqa: E402
+
+if TYPE_CHECKING:
+    from .config import AuditConfig
 
 # Every notebook declares these in its `parameters` cell; the runner sets them all.
 STANDARD_PARAMETERS = ("client_dir", "period_start", "period_end", "run_dir", "metrics_path", "interactive")
@@ -110,6 +112,8 @@ def _run(o: RunOptions, t0: float) -> RunResult:
     given = o.kernel_server if o.warm_kernels and getattr(o.kernel_server, "kernel_name", None) == o.kernel else None
     server = _start_kernel_server(o, notebooks) if own_server else given
     try:
+        from .config import load_config  # after the server started: pydantic takes a while to import
+
         config = load_config(client_dir)
         slug = client_slug(client_dir)
         period_start, period_end = parse_period(o.period)
