@@ -124,6 +124,14 @@ def _show(html_text: str, plain: str) -> None:
     display({"text/html": html_text, "text/plain": plain}, metadata={"audit": {"escaped": True}}, raw=True)
 
 
+def prepare() -> None:
+    """Compile the snippet templates and the markdown parser now, not at a notebook's first table
+    (the runner's kernel server calls this once; the kernels it forks inherit them)."""
+    for path in sorted(SNIPPETS.glob("*.j2")):
+        _template(path.name)
+    _markdown()
+
+
 @cache
 def _env():
     import jinja2

@@ -228,6 +228,9 @@ def _serve(address: str, modules: list[str]) -> None:
 
         all_metrics()  # imports every metrics module
         _draw_once()
+        from audit import display
+
+        display.prepare()
     except Exception:  # noqa: BLE001 - preloading is an optimisation only
         pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically

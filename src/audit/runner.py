@@ -131,6 +131,7 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
                   notebooks: list[Path], jobs: int, base_params: dict, server) -> RunResult:
     timings: dict[str, float] = {}
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
+    _prepare_report(config)  # while the kernel server imports (the notebooks' turn comes next)
     kernel_mode, manager_class = _use_kernel_server(server, timings, client_dir)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
@@ -402,6 +403,15 @@ def _expected_seconds(notebooks: list[Path], client_reports: Path) -> dict[str, 
     if all(nb.stem in before for nb in notebooks):
         return {nb.stem: before[nb.stem] for nb in notebooks}
     return {nb.stem: float(nb.stat().st_size) for nb in notebooks}
+
+
+def _prepare_report(config: AuditConfig) -> None:
+    from .report import prepare
+
+    try:
+        prepare(config)
+    except Exception:  # noqa: BLE001 - an optimisation only: the pages are built (and fail) later if at all
+        pass
 
 
 def _read_notebook(path: Path):

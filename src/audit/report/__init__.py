@@ -7,7 +7,7 @@ and `context` (via audit.display), which must not pull nbformat and nbconvert in
 """
 from __future__ import annotations
 
-__all__ = ["baseline_page", "notebook_page", "section_title"]
+__all__ = ["baseline_page", "notebook_page", "prepare", "section_title"]
 
 
 def __getattr__(name: str):

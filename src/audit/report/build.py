@@ -44,6 +44,12 @@ def notebook_page(nb: Any, entry: dict, *, config: Any, run: dict, metrics: dict
     return _render(merged, ctx, config)
 
 
+def prepare(config: Any) -> None:
+    """Import nbconvert and compile the report's templates now, by rendering an empty page: the
+    runner does this while its kernel server is still importing, when a core would idle."""
+    notebook_page(nbformat.v4.new_notebook(), {"name": "00_prepare", "status": "ok"}, config=config, run={})
+
+
 def baseline_page(items: list[tuple[dict, Any]], *, config: Any, run: dict, metrics: dict,
                   ingest: dict | None, registry_get=None) -> str:
     """baseline.html: `items` are (run.json notebook entry, executed notebook or None) in
