@@ -290,3 +290,11 @@ def test_missing_finding_and_kpis_are_escaped_and_recorded(monkeypatch):
     assert SCRIPT in parse(shown[1][0]).all_text
     kpis = parse(shown[2][0]).all_text
     assert "Posts published" in kpis and "25.0 %" in kpis and "n = 40" in kpis and IMG in kpis
+
+
+def test_prepare_renders_an_empty_page_without_error(config):
+    from audit.report import prepare
+
+    prepare(config)  # the runner calls this while its kernel server imports; pages still render after it
+    assert "What people say about the brand." in parse(notebook_page(executed("Brand health"), OK, config=config,
+                                                                       run=run_info([OK]))).all_text
