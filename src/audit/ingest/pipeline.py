@@ -8,6 +8,7 @@ A corrupt cache entry is rebuilt, never trusted. Raw exports are only ever read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -93,8 +94,26 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _return_freed_memory() -> None:
+    """A large export allocates and frees a few hundred MB of Arrow buffers. pyarrow's default
+    allocator (mimalloc) keeps freed pages, so the process peaks ~50-100 MB above what it really
+    holds; jemalloc told to give pages back at once does not, at no measurable cost in time.
+    Not when ARROW_DEFAULT_MEMORY_POOL chooses the allocator, nor where jemalloc is not built in."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        return
+    pa.set_memory_pool(pool)
+
+
 def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileResult, dict[str, pd.DataFrame]]:
     """Parse one file into canonical tables; never raises for data problems."""
+    _return_freed_memory()
     res = FileResult(file=rel, sha256="")
     frames: dict[str, list[pd.DataFrame]] = {}
     override = config.source_for(rel) if config else None

@@ -16,11 +16,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
 from .streaming import read_ahead
-from .values import norm_header
+from .values import arrow_strings, norm_header, whole
 
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
@@ -109,7 +110,7 @@ class Block:
         if empty:
             yield self.frame(nrows=0)
 
-    # Large CSVs. Row numbers are record numbers (a quoted multi-line cell counts once).
+    # Large CSVs. Rows are numbered by the line they start on, as for small files.
     def _pandas(self, names: list[str], nrows: int | None = None, chunksize: int | None = None, skip: int = 0):
         kw = dict(sep=self.delimiter, encoding=self.encoding, skiprows=self.header_row, header=None, names=names,
                   dtype="str", keep_default_na=False, na_filter=False, nrows=nrows, chunksize=chunksize,
@@ -124,13 +125,14 @@ class Block:
             raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
 
     def _renumbered(self, reader, skip: int):
+        line = self.header_row + 1
         try:
             for chunk in reader:
+                chunk, line = _numbered(chunk, line)
                 if skip:  # records already delivered by the pyarrow reader
                     chunk, skip = chunk.iloc[skip:], max(0, skip - len(chunk))
                     if chunk.empty:
                         continue
-                chunk.index = pd.Index(chunk.index + self.header_row + 1, name="row")
                 yield chunk
         except (UnicodeDecodeError, pd.errors.ParserError) as e:
             raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
@@ -155,30 +157,61 @@ class Block:
                 parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
-            pending, rows = [], 0
+            pending, rows, line = [], 0, self.header_row + 1
             for batch in read_ahead(reader):  # the next block is parsed while this chunk is worked on
                 pending.append(batch)
                 rows += batch.num_rows
                 while rows >= chunksize:
                     table = pa.Table.from_batches(pending)
                     pending = table.slice(chunksize).to_batches()
-                    frame = self._arrow_frame(table.slice(0, chunksize), done, strings)
+                    frame, line = _numbered(_arrow_frame(table.slice(0, chunksize), strings), line)
                     del table  # the frame holds a copy: the blocks it came from need not wait for the next chunk
                     done, rows = done + chunksize, rows - chunksize
                     yield frame
             if rows:
-                yield self._arrow_frame(pa.Table.from_batches(pending), done, strings)
+                yield _numbered(_arrow_frame(pa.Table.from_batches(pending), strings), line)[0]
             return
         except (pa.ArrowInvalid, UnicodeDecodeError):
             pass
         yield from self._pandas(names, chunksize=chunksize, skip=done)
 
-    def _arrow_frame(self, table, start: int, strings) -> pd.DataFrame:
-        # one Arrow chunk per column (not one per 1 MB block): every kernel run on it later is cheaper
-        df = table.combine_chunks().to_pandas(types_mapper=lambda t: strings, split_blocks=True)
-        first = start + self.header_row + 1
-        df.index = pd.RangeIndex(first, first + len(df), name="row")
-        return df
+
+
+def _arrow_frame(table, strings) -> pd.DataFrame:
+    # one Arrow chunk per column (not one per 1 MB block): every kernel run on it later is cheaper
+    return table.combine_chunks().to_pandas(types_mapper=lambda t: strings, split_blocks=True)
+
+
+def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
+    """The rows of a chunk of a large CSV as the small-file reader gives them: line breaks inside
+    quoted cells read with universal newlines (\r\n and \r become \n), and each row numbered by the
+    line it starts on (a cell with line breaks spans several). Also returns the next row's line."""
+    import pyarrow.compute as pc
+    spans = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        arr = arrow_strings(frame[name])
+        if arr is None:
+            continue
+        arr = whole(arr)
+        text, ends = _bytes(arr)
+        if (text == 13).any():
+            arr = whole(pc.replace_substring(pc.replace_substring(arr, "\r\n", "\n"), "\r", "\n"))
+            frame[name] = pd.array(arr, dtype=frame[name].dtype)
+            text, ends = _bytes(arr)
+        breaks = np.flatnonzero(text == 10)
+        if breaks.size:
+            spans += np.diff(np.searchsorted(breaks, ends))
+    starts = line + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(spans)[:-1]])
+    frame.index = pd.Index(starts, name="row")
+    return frame, line + len(frame) + int(spans.sum())
+
+
+def _bytes(arr) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of a pyarrow string Array's cells, and the cells' end offsets into them (from 0)."""
+    _, offsets, data = arr.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    text = np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]] if data is not None else np.zeros(0, np.uint8)
+    return text, ends - ends[0]
 
 
 def dedupe(names: list[str]) -> list[str]:

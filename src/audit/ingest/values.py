@@ -69,35 +69,54 @@ def blank(series: pd.Series) -> pd.Series:
 
 
 def _blank_arrow(arr) -> np.ndarray:
-    """`blank` with the kernels pandas would call (strip, length, lower, isin), the last three on the
-    cells that can be placeholders only: at most _PLACEHOLDER_LEN characters, so at most 4x as many bytes."""
+    """`blank` in pyarrow: strip, then one RE2 match (see _blank_pattern) on the stripped cells that can
+    be a placeholder: empty, or short (at most 4 bytes a character) and starting with a byte a
+    placeholder starts with. (pyarrow's RE2 would read a long text to its end.)"""
     import pyarrow as pa
     import pyarrow.compute as pc
     arr = whole(arr)
     out = arr.is_null().to_numpy(zero_copy_only=False).copy()
     stripped = pc.utf8_trim_whitespace(arr)
-    maybe = pc.fill_null(pc.less_equal(pc.binary_length(stripped), 4 * _PLACEHOLDER_LEN), False)
-    count = pc.sum(maybe).as_py() or 0
-    if count > len(arr) // 4:  # mostly short cells (numbers, names): all at once
-        out |= pc.fill_null(_placeholders(stripped), False).to_numpy(zero_copy_only=False)
-    elif count:  # mostly long texts: the short ones only
-        where = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
-        out[where] |= pc.fill_null(_placeholders(stripped.take(where)), False).to_numpy(zero_copy_only=False)
+    _, offsets, data = stripped.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(stripped.type) else np.int32)
+    ends = ends[stripped.offset:stripped.offset + len(stripped) + 1]
+    size = np.diff(ends)
+    maybe = ~out & (size <= 4 * _PLACEHOLDER_LEN)
+    filled = np.flatnonzero(maybe & (size > 0))
+    if filled.size:  # cells read at their first byte only (a gather, cheap on short cells)
+        maybe[filled[~_PLACEHOLDER_FIRST[np.frombuffer(data, dtype=np.uint8)[ends[filled]]]]] = False
+    where = np.flatnonzero(maybe)
+    if where.size:
+        hit = pc.match_substring_regex(stripped.take(where), _blank_pattern())
+        out[where] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
     return out
 
 
-def _placeholders(stripped):
-    import pyarrow.compute as pc
-    import pyarrow as pa
-    short = pc.less_equal(pc.utf8_length(stripped), _PLACEHOLDER_LEN)
-    candidates = pc.if_else(short, stripped, pa.scalar(None, stripped.type))  # nothing long is lower-cased
-    return pc.is_in(pc.utf8_lower(candidates), value_set=_placeholder_set(stripped.type))
+# Python's whitespace (str.isspace, str.strip; also what pyarrow's utf8_trim_whitespace strips): none
+# lies above U+3000. Spelled out for RE2, whose \s is ASCII only.
+_SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()]
+SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]"
+
+
+# The only characters outside ASCII that pyarrow's utf8_lower turns into an ASCII letter.
+LOWERS_TO_ASCII = {"i": "\u0130", "k": "\u212a"}  # İ, the Kelvin sign
 
 
 @functools.cache
-def _placeholder_set(type_):
-    import pyarrow as pa
-    return pa.array(sorted(PLACEHOLDERS), type_)
+def _blank_pattern() -> str:
+    """A placeholder, each letter in every form that lower-cases to it: on a stripped cell, this is
+    `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings."""
+    def letter(c: str) -> str:
+        return "[" + "".join(f"\\x{{{ord(x):x}}}" for x in (c.lower(), c.upper(), *LOWERS_TO_ASCII.get(c.lower(), ""))) + "]"
+
+    def literal(p: str) -> str:
+        return "".join(letter(c) if c.isascii() and c.isalpha() else f"\\x{{{ord(c):x}}}" for c in p)
+    return f"^(?:{'|'.join(sorted(map(literal, PLACEHOLDERS)))})$"
+
+
+_PLACEHOLDER_FIRST = np.zeros(256, dtype=bool)  # the first bytes a placeholder can start with
+_PLACEHOLDER_FIRST[[x.encode()[0] for p in PLACEHOLDERS if p
+                    for x in (p[0].lower(), p[0].upper(), *LOWERS_TO_ASCII.get(p[0].lower(), ""))]] = True
 
 
 def nfkc(series: pd.Series) -> pd.Series:
@@ -135,20 +154,41 @@ def clean_text(series: pd.Series) -> pd.Series:
 
 
 def nfkc_arrow(arr):
-    """`nfkc` on a pyarrow string array; the same array when no cell changes."""
+    """`nfkc` on a pyarrow string array; the same array when no cell changes. Cells of ASCII and
+    U+00C0-U+00FF only (French, Spanish, German text) are NFKC already, and cheaper to tell (by
+    counting bytes) than by the RE2 test, which runs on the others."""
     import pyarrow as pa
     import pyarrow.compute as pc
     one = whole(arr)
-    foreign = pc.invert(pc.string_is_ascii(one))
-    if not pc.any(foreign).as_py():
+    todo = pc.fill_null(pc.invert(pc.string_is_ascii(one)), False).to_numpy(zero_copy_only=False)
+    if todo.any():
+        todo &= ~_latin1_letters(one)
+    where = np.flatnonzero(todo)
+    if where.size:
+        cells = one.take(where)
+        where = where[~pc.fill_null(pc.match_substring_regex(cells, _nfkc_stable()), True).to_numpy(zero_copy_only=False)]
+    if not where.size:
         return arr
-    # the RE2 test over every cell costs less than picking the non-ASCII ones out first
-    todo = pc.and_(foreign, pc.invert(pc.match_substring_regex(one, _nfkc_stable())))
-    todo = pc.fill_null(todo, False).to_numpy(zero_copy_only=False)
-    if not todo.any():
-        return arr
-    changed = [unicodedata.normalize("NFKC", x) for x in one.filter(pa.array(todo)).to_pylist()]
-    return pc.replace_with_mask(one, pa.array(todo), pa.array(changed, one.type))
+    changed = [unicodedata.normalize("NFKC", x) for x in one.take(where).to_pylist()]
+    mask = np.zeros(len(one), dtype=bool)
+    mask[where] = True
+    return pc.replace_with_mask(one, pa.array(mask), pa.array(changed, one.type))
+
+
+def _latin1_letters(arr) -> np.ndarray:
+    """Cells made of ASCII and U+00C0-U+00FF (two bytes, the first 0xC3) only: their bytes outnumber
+    their characters by their count of 0xC3 bytes, exactly."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    _, offsets, data = arr.buffers()
+    if data is None:
+        return np.ones(len(arr), dtype=bool)
+    ends = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)
+    ends = ends[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    leads = np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]] == 0xC3) + ends[0]
+    counts = np.diff(np.searchsorted(leads, ends))
+    chars = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
+    return np.diff(ends) - chars == counts
 
 
 @dataclass

@@ -1,0 +1,342 @@
+"""The fast paths of the ingest (see bench/bench_ingest.py) against the plain ones they replace:
+large files read chunk by chunk and two chunks at a time must give the tables a small file gives;
+the pyarrow versions of the cell helpers must agree with the pandas/Python definitions cell for
+cell; the schema check without pandera must accept exactly what pandera accepts."""
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+import threading
+import unicodedata
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from audit import schemas
+from audit.config import AuditConfig
+from audit.errors import DataError
+from audit.ingest import conform as C
+from audit.ingest import sniff, streaming
+from audit.ingest import values as V
+from audit.ingest.formats import listening as L
+from audit.ingest.formats import meta_business_suite as M
+from audit.ingest.pipeline import parse_file
+from audit.ingest.registry import repeated
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+CONFIG = AuditConfig.model_validate({
+    "client": "Lumen", "objectives": ["image"], "timezone": "Europe/Paris",
+    "brand": {"name": "Lumen Cosmetics", "keywords": ["lumen", "lumen cosmetics"],
+              "accounts": {"x": ["@lumencosmetics"], "facebook": ["Lumen Cosmetics"]}},
+    "competitors": [{"name": "Verdane", "keywords": ["verdane"]}, {"name": "Nordy Skin", "keywords": ["nordy"]}]})
+
+
+# --- quirky exports, written here -------------------------------------------------------------------
+def _csv(rows, delimiter=",", newline="\n") -> str:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    return buf.getvalue()
+
+
+def brand24_fr(n: int = 250, seed: int = 1, totals: bool = False) -> bytes:
+    """Brand24 in French: BOM, ';', CRLF, decimal commas, K suffixes, placeholders, quotes and line
+    breaks inside cells, NFKC-changing characters, Excel midnight dates; a totals row if asked."""
+    rng = random.Random(seed)
+    rows = [["Date", "Heure", "Titre", "Contenu", "URL", "Hôte", "Catégorie", "Auteur", "Score d'influence",
+             "Sentiment", "Portée", "J'aime", "Commentaires", "Partages", "Pays", "Langue"]]
+    for _ in range(n):
+        rows.append([
+            rng.choice([f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/2024", "15/03/2024 00:00"]),
+            rng.choice([f"{rng.randrange(24):02d}:{rng.randrange(60):02d}", "", "-"]),
+            rng.choice(["", "Titre Lumen", "n/a", " N/A "]),
+            rng.choice(['Lumen c\'est "top"\nvraiment', "verdane; pas mal", "  𝐋𝐮𝐦𝐞𝐧 ﬁne  ", "—", "nordy déçue",
+                        "ｆｕｌｌ width Lumen", "e\u0301 combining lumen", "", "crème Lumen très douce ✨"]),
+            rng.choice(["https://twitter.com/a/status/1", "www.lemonde.fr/x", "", "https://m.facebook.com/p/1",
+                        " http://blog.wordpress.com/a", "https://www./x"]),
+            rng.choice(["twitter.com", "", "lemonde.fr", "https://foo.com/x"]),
+            rng.choice(["Twitter", "Actualités", "", "Vidéos", "Autres réseaux sociaux", "Blogs"]),
+            rng.choice(["a", "", "-", "Ｂｏｂ"]), rng.choice(["1", "5,5", "10", ""]),
+            rng.choice(["Positif", "négatif", "Neutre", "", "0,4", "-1"]),
+            rng.choice(["1 234,5", "12,5", "-", "N/A", " --", "1.234.567", "3,2K", str(rng.randrange(10**6)), "",
+                        "€3,40"]),
+            rng.choice(["1", "", "2,0", "-"]), rng.choice(["0", "3"]), rng.choice(["", "7"]),
+            rng.choice(["France", ""]), rng.choice(["fr", "en", ""]),
+        ])
+    if totals:
+        rows.append(["Total", "", "", "", "", "", "", "", "", "", "123 456", "", "", "", "", ""])
+    return b"\xef\xbb\xbf" + _csv(rows, ";", "\r\n").encode()
+
+
+def mbs_content(n: int = 250, seed: int = 2, delimiter: str = ",") -> bytes:
+    """Meta Business Suite Facebook content export with quirks: ids with a leading apostrophe, a '.0'
+    or missing, captions in Title and/or Description, multi-line quoted captions, placeholders,
+    K suffixes, localized numbers, a date that is not 'Lifetime'."""
+    rng = random.Random(seed)
+    rows = [["Post ID", "Page ID", "Page name", "Title", "Description", "Duration (sec)", "Publish time",
+             "Permalink", "Post type", "Funded content status", "Date", "Views", "Reach",
+             "Reactions, Comments and Shares", "Reactions", "Comments", "Shares", "Total clicks", "Link Clicks"]]
+    for i in range(n):
+        rows.append([
+            rng.choice([f"1000663{i:08d}", "", f"'1000663{i:08d}", f" 1000663{i:08d}.0"]), "100066300057039",
+            rng.choice(["Lumen Cosmetics", ""]), rng.choice(["", "Nouveau sérum", "Le titre.", "n/a"]),
+            rng.choice(["", "Nouveau sérum disponible", 'Un "vrai"\nmulti-ligne', "Le titre. suite", "  ｆｕｌｌ ", "-"]),
+            rng.choice(["", "12"]),
+            f"{rng.randrange(1, 13):02d}/{rng.randrange(1, 29):02d}/2024 {rng.randrange(24):02d}:{rng.randrange(60):02d}",
+            rng.choice(["https://www.facebook.com/1/posts/2", ""]), rng.choice(["Photos", "Reels", "Liens", "", "Weird", "-"]),
+            rng.choice(["", "", "Boosted"]), rng.choice(["Lifetime", "Lifetime", "Lifetime", "Daily"]),
+            rng.choice(["1 234", "12", "", "-", "3,5K"] if delimiter == ";" else ["1,234", "12", "", "-", "3.5K"]),
+            rng.choice(["1.234", "7,5", ""] if delimiter == ";" else ["1,234", "7", "", "0"]),
+            str(rng.randrange(100)), rng.choice(["1", "", "N/A"]), "2", "3", "4", "5",
+        ])
+    return b"\xef\xbb\xbf" + _csv(rows, delimiter).encode()
+
+
+QUIRKY = {
+    "brand24_fr.csv": brand24_fr,
+    "Jan-01-2024_Mar-31-2024_100066300057039.csv": mbs_content,
+    "Apr-01-2024_Jun-30-2024_100066300057039.csv": lambda: mbs_content(delimiter=";"),
+}
+
+
+def _parse(path: Path, *, large: bool, workers: int = 1):
+    """parse_file, as a small file (all rows at once) or as a large one (pyarrow, chunks of 7 rows)."""
+    patches = [mock.patch.object(streaming, "WORKERS", workers)]
+    if large:
+        patches += [mock.patch.object(sniff, "SMALL_FILE", 64), mock.patch.object(sniff, "ARROW_BLOCK", 4096),
+                    mock.patch.object(L, "CHUNK_ROWS", 7), mock.patch.object(M._Content, "CHUNK_ROWS", 7)]
+    for p in patches:
+        p.start()
+    try:
+        return parse_file(path, path.name, CONFIG)
+    finally:
+        for p in reversed(patches):
+            p.stop()
+
+
+@pytest.mark.parametrize("name", sorted(QUIRKY))
+def test_chunked_and_parallel_reading_gives_the_small_file_tables(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(QUIRKY[name]())
+    small_res, small = _parse(path, large=False)
+    assert small_res.status == "ok", small_res.errors
+    assert sum(small_res.tables.values()) > 180
+    for workers in (1, 2):
+        res, big = _parse(path, large=True, workers=workers)
+        assert (res.status, res.formats, res.tables, res.dropped) == \
+            (small_res.status, small_res.formats, small_res.tables, small_res.dropped)
+        assert res.warnings == small_res.warnings
+        for table in small:
+            pd.testing.assert_frame_equal(big[table], small[table], check_exact=True)
+
+
+def test_a_totals_row_is_the_same_error_in_chunks(tmp_path):
+    path = tmp_path / "brand24_fr.csv"
+    path.write_bytes(brand24_fr(totals=True))
+    last_line = len(path.read_bytes().splitlines())  # captions with line breaks push it below row 402
+    small, big = _parse(path, large=False)[0], _parse(path, large=True, workers=2)[0]
+    assert small.errors == big.errors == [f"brand24_fr.csv, row {last_line}, column 'Date': 1 value(s) are not "
+                                          "dates, e.g. 'Total'"]
+
+
+def test_errors_are_the_same_in_chunks(tmp_path):
+    """A post id Excel turned into scientific notation: the same count, value and row either way."""
+    data = mbs_content(60).decode("utf-8-sig").splitlines()
+    data[35] = "1.00066E+14" + data[35][data[35].index(","):]
+    data[50] = "1.00066E+14" + data[50][data[50].index(","):]
+    path = tmp_path / "Jan-01-2024_Mar-31-2024_1.csv"
+    path.write_text("\n".join(data) + "\n", encoding="utf-8")
+    small, big = _parse(path, large=False)[0], _parse(path, large=True, workers=2)[0]
+    assert small.errors == big.errors and "2 post id(s) such as '1.00066E+14'" in small.errors[0]
+    assert "row 36" in small.errors[0]
+
+
+@pytest.mark.parametrize("header", ["Date,Hour,Content,URL,Category,Sentiment\n",
+                                    "Post ID,Page ID,Page name,Publish time,Reach\n"])
+def test_large_file_with_a_header_only(tmp_path, header):
+    path = tmp_path / "export.csv"
+    path.write_text(header, encoding="utf-8")
+    res, tables = _parse(path, large=True, workers=2)
+    assert res.status == "ok" and tables == {} and res.formats
+
+
+# --- the schema check without pandera ------------------------------------------------------------------
+def _fixture_tables():
+    """The tables of the first two CSV fixtures of every platform."""
+    for folder in sorted(p for p in EXPORTS.iterdir() if p.is_dir()):
+        for path in sorted(folder.rglob("*.csv"))[:2]:
+            res, tables = parse_file(path, path.name, CONFIG)
+            yield from tables.items()
+
+
+def test_fast_schema_check_agrees_with_pandera():
+    seen = set()
+    for table, df in _fixture_tables():
+        seen.add(table)
+        fast = C._conformant(table, df)
+        assert fast is not None, table  # what parsers return needs no coercion
+        pd.testing.assert_frame_equal(fast, schemas.conform(table, df), check_exact=True)
+    assert {"posts", "mentions", "account_daily"} <= seen
+
+
+@pytest.mark.parametrize("change", ["negative", "missing_required", "na_required", "wrong_dtype", "rate_above_one",
+                                    "extra_column", "microseconds"])
+def test_fast_schema_check_refuses_what_pandera_refuses(change):
+    df = schemas.empty("posts").reindex(range(3))
+    df = df.assign(platform="facebook", account="Lumen", source_file="f.csv", post_id=["1", "2", "3"],
+                   source_row=pd.array([2, 3, 4], dtype="Int64"), reach=[1.0, 2.0, np.nan])
+    df = schemas.conform("posts", df)
+    if change == "negative":
+        df.loc[1, "reach"] = -1.0
+    elif change == "missing_required":
+        df = df.drop(columns=["post_id"])
+    elif change == "na_required":
+        df.loc[2, "post_id"] = np.nan
+    elif change == "wrong_dtype":
+        df["reach"] = df["reach"].astype(object)
+    elif change == "rate_above_one":
+        df = pd.DataFrame({"platform": ["gsc"], "account": ["a"], "source_file": ["f"], "dimension": ["query"],
+                           "ctr": [1.5]})
+    elif change == "extra_column":
+        df["something"] = 1
+    elif change == "microseconds":
+        df["exported_at"] = pd.Timestamp("2024-01-01", tz="UTC")  # pandas 3 broadcasts it in µs
+    table = "search" if change == "rate_above_one" else "posts"
+    try:
+        want = schemas.conform(table, df, "f.csv")
+    except DataError as e:
+        with pytest.raises(DataError) as got:
+            C.conform(table, df, "f.csv")
+        assert str(got.value) == str(e)
+        assert C._conformant(table, df) is None
+        return
+    pd.testing.assert_frame_equal(C.conform(table, df, "f.csv"), want, check_exact=True)
+
+
+# --- cell helpers: pyarrow against their definitions --------------------------------------------------
+SPACES = [c for c in map(chr, range(0x110000)) if c.isspace()]
+
+
+def test_whitespace_sets_agree():
+    assert "".join(SPACES) == "".join(V._SPACES)
+    assert [c for c in SPACES if re.match(r"\s", c)] == SPACES
+    arr = pa.array([f"{c}x{c}" for c in map(chr, range(0x3001)) if not 0xD800 <= ord(c) <= 0xDFFF], pa.large_string())
+    stripped = {c for c, s in zip(map(chr, range(0x3001)), pc.utf8_trim_whitespace(arr).to_pylist()) if s == "x"}
+    assert stripped == set(SPACES)
+
+
+def test_only_two_characters_lower_to_ascii_in_pyarrow():
+    chars = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    lowered = pc.utf8_lower(pa.array(chars, pa.large_string())).to_pylist()
+    found = {low: c for c, low in zip(chars, lowered) if low.isascii()}
+    assert found == {k: v for k, v in V.LOWERS_TO_ASCII.items()}
+
+
+def _blank_reference(series: pd.Series) -> np.ndarray:
+    """`blank` as it was written for pandas."""
+    s = series.astype("str").str.strip()
+    short = (s.str.len() <= V._PLACEHOLDER_LEN).to_numpy(dtype=bool, na_value=False)
+    out = np.array(series.isna(), dtype=bool)
+    out[short] |= s[short].str.lower().isin(V.PLACEHOLDERS).to_numpy(dtype=bool)
+    return out
+
+
+def test_blank_agrees_with_its_definition():
+    rng = random.Random(3)
+    parts = [*V.PLACEHOLDERS, "N/A", "NaN", "NONE", "Undefined", "(Not Set)", "#N/A", "UNDEFİNED", "x", "12", "-1",
+             "\u212a", "İ", "ſ", "é", "lorem ipsum dolor sit amet, consectetur adipiscing elit"]
+    cells = []
+    for _ in range(20_000):
+        p = rng.choice(parts)
+        if rng.random() < 0.3:
+            p = "".join(c.upper() if rng.random() < 0.5 else c for c in p)
+        pad = lambda: "".join(rng.choice(SPACES + ["\u200b", "\x00"]) for _ in range(rng.randrange(3) * rng.choice([1, 20])))  # noqa: E731
+        cells.append(pad() + p + pad() + (rng.choice(parts) if rng.random() < 0.05 else ""))
+    s = pd.Series(cells + [None, "", " " * 60 + "n/a"], dtype="str")
+    for part in (s, s.iloc[7:], s.iloc[:0]):
+        assert np.array_equal(V.blank(part).to_numpy(), _blank_reference(part))
+
+
+def test_nfkc_agrees_with_unicodedata():
+    rng = random.Random(4)
+    alphabet = list("abc XYZ\t\n\x01") + ["é", "à", "ÿ", "Ã", "\u00a0", "ª", "²", "ﬁ", "𝐋", "ｆ", "e\u0301", "\u0301",
+                                          "✨", "😍", "İ", "ĳ", "ſ", "Ω", "Ⅻ", "①", "\u3000", "한", "ﾊ"]
+    cells = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(20_000)]
+    s = pd.Series(cells + [None, ""], dtype="str")
+    for part in (s, s.iloc[5:]):
+        want = [unicodedata.normalize("NFKC", c) if isinstance(c, str) else None for c in part.tolist()]
+        got = V.nfkc(part).tolist()
+        assert [g if isinstance(g, str) else None for g in got] == want
+
+
+def test_host_steps_agree_with_the_pattern():
+    rng = random.Random(5)
+    pieces = ["https://", "http://", "HTTP://", "ftp+x.y://", "://", " ", "\t", "\n", "\v", "www.", "www1.", "m.",
+              "mobile.", "amp.", "www", "twitter.com", "/", ":", "?", "#", "@", "é", "a", "b.c", "", "\u00a0", "."]
+    cells = ["".join(rng.choice(pieces) for _ in range(rng.randrange(7))) for _ in range(20_000)]
+    arr = pa.array(cells + [None, "", "https://www./x", "www."], pa.large_string())
+    for part in (arr, arr.slice(11, 900), arr.slice(0, 0)):
+        assert L._host(part).to_pylist() == L._extract(part, L._HOST_RE).to_pylist()
+
+
+def test_numbers_read_once_per_distinct_cell_are_the_same():
+    rng = random.Random(6)
+    cells = [rng.choice(["1", "12", "1,234", "1 234,5", "3.5K", "-", "N/A", "", "12%", "(5)", "abc", "€3,40", "1.2.3"])
+             for _ in range(5_000)]
+    s = pd.Series(cells, dtype="str", index=range(10, 5_010))
+    for decimal in (None, ",", "."):
+        got, got_rep = V._to_number(s, decimal, True)
+        want, want_rep = V._to_number_cells(s, decimal, True)
+        pd.testing.assert_series_equal(got, want)
+        assert got_rep == want_rep
+
+
+def test_plain_iso_dates_read_by_pyarrow_as_by_pandas():
+    cells = ["2024-01-15 12:34:56", "2024-01-15T12:34:56", "2024-01-15", "2024-01-15 12:34", "1999-12-31 23:59:59"]
+    s = pd.Series(cells * 3, dtype="str", index=range(3, 18))
+    fast = V._plain_iso8601(s)
+    assert fast is not None
+    pd.testing.assert_series_equal(fast, pd.to_datetime(s, errors="coerce", format="ISO8601"))
+    for bad in ("2023-02-29 00:00:00", "2024-01-01 24:00:00", "2024-1-5", "2024-01-15 12:34:56.5"):
+        assert V._plain_iso8601(pd.Series([*cells, bad], dtype="str")) is None  # pandas decides these
+
+
+def test_repeated_text_column():
+    for n in (0, 1, 4096, 10_001):
+        col = repeated("Jan-01-2024_Dec-31-2024_100066300057039.csv", n)
+        assert col.dtype == pd.api.types.pandas_dtype("str") and len(col) == n
+        assert set(col) <= {"Jan-01-2024_Dec-31-2024_100066300057039.csv"}
+
+
+# --- read-ahead and the ordered parallel map -------------------------------------------------------------
+def test_ordered_map_keeps_order_and_raises_the_first_error():
+    assert list(streaming.ordered_map(lambda x: x * x, range(50), workers=2)) == [x * x for x in range(50)]
+
+    def boom(x):
+        if x in (7, 9):
+            raise ValueError(x)
+        return x
+    with pytest.raises(ValueError, match="7"):
+        list(streaming.ordered_map(boom, range(20), workers=2))
+
+
+def test_read_ahead_passes_items_and_errors_and_stops_when_dropped():
+    with mock.patch.object(streaming, "WORKERS", 2):
+        assert list(streaming.read_ahead(iter(range(100)))) == list(range(100))
+
+        def failing():
+            yield 1
+            raise DataError("broken", "f.csv")
+        with pytest.raises(DataError, match="broken"):
+            list(streaming.read_ahead(failing()))
+        before = threading.active_count()
+        reader = streaming.read_ahead(iter(range(10**6)))
+        assert next(reader) == 0
+        reader.close()
+        assert threading.active_count() == before
