@@ -272,8 +272,11 @@ def _to_number_cells(series: pd.Series, decimal: str | None, percent_as_fraction
         fast = _plain_numbers(stripped.where(~empty))
         if fast is not None:
             return fast, NumberReport(".", False, False, 0)
-    s = stripped.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
-    if s.str.contains(_CURRENCY, na=False).any():  # searching is cheaper than replacing in every cell
+    # Each clean-up runs only if some cell needs it: searching is cheaper than replacing in every cell.
+    s = stripped
+    if s.str.contains("[\u00a0\u202f]", na=False).any():
+        s = s.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+    if s.str.contains(_CURRENCY, na=False).any():
         s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
     paren = s.str.startswith("(", na=False)
     if paren.any():  # accounting negatives; pandas runs back-references in Python, so only where needed
@@ -281,14 +284,15 @@ def _to_number_cells(series: pd.Series, decimal: str | None, percent_as_fraction
     pct = s.str.endswith("%")
     s = s.str.rstrip("%").str.strip()
     # 1.2K, 3 M. Patterns without \s or \d stay in pyarrow (pandas runs those in Python).
-    has_suffix = s.str.contains(r"[0-9][ \t]*[kKmMbB]$", na=False)
+    has_suffix = _ends_with_suffix(s)
     mult = pd.Series(1.0, index=s.index)
     if has_suffix.any():  # on those cells only
         with_suffix = s[has_suffix]
         letter = with_suffix.str[-1].str.lower().to_numpy(dtype=object)
         mult[has_suffix] = np.select([letter == "k", letter == "m", letter == "b"], [1e3, 1e6, 1e9], np.nan)
         s = s.mask(has_suffix, with_suffix.str.replace(r"[ \t]*[kKmMbB]$", "", regex=True))
-    s = s.str.replace(" ", "", regex=False).str.replace("'", "", regex=False)
+    if s.str.contains("[ ']", na=False).any():
+        s = s.str.replace(" ", "", regex=False).str.replace("'", "", regex=False)
     if decimal is None:
         decimal = _guess_decimal(s[~empty])
     if decimal == ",":
@@ -331,6 +335,17 @@ def _nfkc_stable() -> str:
                     ranges.append([c, c])
     cls = "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
     return f"^[{cls}]*$"
+
+
+def _ends_with_suffix(s: pd.Series) -> pd.Series:
+    """Cells ending in a digit and K, M or B. On stripped cells (no line break at the end), RE2's `$`
+    means what Python's does, so pyarrow runs it without pandas' check for line breaks first."""
+    import pyarrow.compute as pc
+    arr = arrow_strings(s)
+    if arr is None:
+        return s.str.contains(r"[0-9][ \t]*[kKmMbB]$", na=False)
+    hit = pc.fill_null(pc.match_substring_regex(whole(arr), r"[0-9][ \t]*[kKmMbB]$"), False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index)
 
 
 def _plain_numbers(s: pd.Series) -> pd.Series | None:

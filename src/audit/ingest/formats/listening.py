@@ -305,24 +305,27 @@ def _mention_ids(ids: pd.Series | None, url: pa.Array, when: pa.Array, body: pa.
     exported twice gets the same id, so overlapping exports de-duplicate)."""
     if ids is None:
         keys = pc.binary_join_element_wise(url, when, body, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
-        return pa.array(_digests(keys), pa.large_string())
+        return _digests(keys)
     out = _arrow(ids)
     todo = pc.is_null(out)
     if not pc.any(todo).as_py():
         return out
     cols = [c.filter(todo) for c in (url, when, body)]
     keys = pc.binary_join_element_wise(*cols, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
-    return pc.replace_with_mask(out, todo, pa.array(_digests(keys), pa.large_string()))
+    return pc.replace_with_mask(out, todo, _digests(keys))
 
 
-def _digests(keys: pa.Array) -> list[str]:
-    """blake2b (8 bytes, hex) of each cell, hashing the bytes where Arrow holds them (no Python bytes objects)."""
+def _digests(keys: pa.Array) -> pa.Array:
+    """blake2b (8 bytes, in hex) of each cell: the bytes hashed where Arrow holds them, the digests
+    written in hex all at once (no Python object per cell but the hash itself)."""
     keys = keys.cast(pa.large_binary())
     _, offsets, data = keys.buffers()
     ends = np.frombuffer(offsets, dtype=np.int64)[keys.offset:keys.offset + len(keys) + 1].tolist()
     data = memoryview(data if data is not None else b"")
     h = hashlib.blake2b
-    return [h(data[i:j], digest_size=8).hexdigest() for i, j in zip(ends, ends[1:])]
+    hexed = b"".join([h(data[i:j], digest_size=8).digest() for i, j in zip(ends, ends[1:])]).hex().encode()
+    starts = np.arange(0, 16 * len(keys) + 1, 16, dtype=np.int64)
+    return pa.Array.from_buffers(pa.large_string(), len(keys), [None, pa.py_buffer(starts), pa.py_buffer(hexed)])
 
 
 class Mentions(Format):
