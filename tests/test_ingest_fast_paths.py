@@ -285,6 +285,32 @@ def test_host_steps_agree_with_the_pattern():
         assert L._host(part).to_pylist() == L._extract(part, L._HOST_RE).to_pylist()
 
 
+def test_caption_agrees_with_its_definition():
+    def one(t, d):  # as written before it ran on whole columns
+        if not isinstance(d, str):
+            return t
+        if not isinstance(t, str) or d.startswith(t.rstrip(".… ")):
+            return d
+        return f"{t}\n\n{d}"
+    rng = random.Random(7)
+    words = ["Le", "titre", ".", "…", " ", "é", "😍", "sérum", ""]
+    titles = [None if rng.random() < 0.2 else "".join(rng.choice(words) for _ in range(rng.randrange(5)))
+              for _ in range(5_000)]
+    texts = [t + rng.choice(["", " suite", "."]) if t is not None and rng.random() < 0.5 else rng.choice([None, "x", ""])
+             for t in titles]
+    t, d = pd.Series(titles, dtype="str", index=range(3, 5_003)), pd.Series(texts, dtype="str", index=range(3, 5_003))
+    want = pd.Series([one(a, b) for a, b in zip(t.tolist(), d.tolist())], index=t.index, dtype="str")
+    pd.testing.assert_series_equal(M._caption(t, d), want, check_names=False)
+
+
+def test_post_types_per_distinct_wording():
+    from audit.ingest.formats.facebook import POST_TYPES, post_types
+    s = pd.Series(["Photos", " photos ", "REELS", "Liens", "", "-", None, "Weird", "IG IMAGE"] * 50, dtype="str")
+    want = s.str.strip().str.casefold().map(POST_TYPES).fillna("other").where(~V.blank(s)).astype("str")
+    for series in (s, s.astype(object)):
+        pd.testing.assert_series_equal(post_types(series), want)
+
+
 def test_numbers_read_once_per_distinct_cell_are_the_same():
     rng = random.Random(6)
     cells = [rng.choice(["1", "12", "1,234", "1 234,5", "3.5K", "-", "N/A", "", "12%", "(5)", "abc", "€3,40", "1.2.3"])

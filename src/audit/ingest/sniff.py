@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .streaming import read_ahead
-from .values import arrow_strings, norm_header, whole
+from .values import arrow_strings, cell_bytes, norm_header, whole
 
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
@@ -193,25 +193,17 @@ def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
         if arr is None:
             continue
         arr = whole(arr)
-        text, ends = _bytes(arr)
+        text, ends = cell_bytes(arr)
         if (text == 13).any():
             arr = whole(pc.replace_substring(pc.replace_substring(arr, "\r\n", "\n"), "\r", "\n"))
             frame[name] = pd.array(arr, dtype=frame[name].dtype)
-            text, ends = _bytes(arr)
+            text, ends = cell_bytes(arr)
         breaks = np.flatnonzero(text == 10)
         if breaks.size:
             spans += np.diff(np.searchsorted(breaks, ends))
     starts = line + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(spans)[:-1]])
     frame.index = pd.Index(starts, name="row")
     return frame, line + len(frame) + int(spans.sum())
-
-
-def _bytes(arr) -> tuple[np.ndarray, np.ndarray]:
-    """The bytes of a pyarrow string Array's cells, and the cells' end offsets into them (from 0)."""
-    _, offsets, data = arr.buffers()
-    ends = np.frombuffer(offsets, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    text = np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]] if data is not None else np.zeros(0, np.uint8)
-    return text, ends - ends[0]
 
 
 def dedupe(names: list[str]) -> list[str]:

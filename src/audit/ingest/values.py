@@ -53,6 +53,32 @@ def whole(arr):
     return arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
 
 
+def cell_bytes(arr) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of a pyarrow string Array's cells, and the cells' end offsets into them (from 0)."""
+    import pyarrow as pa
+    _, offsets, data = arr.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)
+    ends = ends[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    text = np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]] if data is not None else np.zeros(0, np.uint8)
+    return text, ends - ends[0]
+
+
+def map_distinct(series: pd.Series, fn) -> pd.Series:
+    """fn(cell) as a "str" column, called once per distinct cell in order of first appearance (types,
+    categories, hosts repeat a lot); missing cells, and cells fn maps to None, are missing."""
+    arr = arrow_strings(series)
+    if arr is None:
+        return series.map({u: fn(u) for u in series.dropna().unique()}).astype("str")
+    return pd.Series(pd.array(map_distinct_arrow(whole(arr), fn), dtype="str"), index=series.index)
+
+
+def map_distinct_arrow(arr, fn):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    codes = pc.dictionary_encode(arr)
+    return pa.array([fn(u) for u in codes.dictionary.to_pylist()], pa.large_string()).take(codes.indices)
+
+
 def blank(series: pd.Series) -> pd.Series:
     """True where the cell is a placeholder for 'no value'."""
     arr = arrow_strings(series)

@@ -47,8 +47,7 @@ POST_TYPES = {  # platform wording (casefolded) -> canonical post_type
 
 def post_types(series: pd.Series) -> pd.Series:
     """Platform post types → canonical ones; unknown wordings become 'other', blanks stay empty."""
-    s = series.astype("str").str.strip().str.casefold()
-    out = s.map(POST_TYPES).fillna("other")
+    out = V.map_distinct(series.astype("str"), lambda v: POST_TYPES.get(v.strip().casefold(), "other"))
     return out.where(~V.blank(series)).astype("str")
 
 

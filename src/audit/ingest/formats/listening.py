@@ -222,18 +222,6 @@ def _host(arr: pa.Array) -> pa.Array:
     return host
 
 
-def _map_uniques(series: pd.Series, fn) -> pd.Series:
-    """Apply a Python function once per distinct value (categories, hosts, sentiments repeat a lot),
-    in order of first appearance; None and missing cells give missing values."""
-    return _series(_map_arrow(_arrow(series), fn), series.index)
-
-
-def _map_arrow(arr: pa.Array, fn) -> pa.Array:
-    codes = pc.dictionary_encode(arr)
-    mapped = pa.array([fn(u) for u in codes.dictionary.to_pylist()], pa.large_string())
-    return mapped.take(codes.indices)
-
-
 class _Accounts:
     """Which account (brand or competitor) a mention is about, from audit.yml names and keywords."""
 
@@ -262,7 +250,7 @@ class _Accounts:
         if self.pattern is None:
             return pa.nulls(len(arr), pa.large_string())
         found = _extract(arr, "(?i)" + self.pattern)  # RE2 ignores case itself: no lower-cased copy
-        return _map_arrow(pc.utf8_lower(found), self.word.get)
+        return V.map_distinct_arrow(pc.utf8_lower(found), self.word.get)
 
     def file_project(self, index: pd.Index) -> pd.Series | None:
         """The project named in the report metadata above the header ('Query Name: ...'), for every row."""
@@ -289,7 +277,7 @@ class _Accounts:
         index = texts[0].index
         out = pa.nulls(len(index), pa.large_string())
         if project is not None:
-            out = _map_arrow(_arrow(project), self.project)
+            out = V.map_distinct_arrow(_arrow(project), self.project)
         if self.explicit:
             return _series(pc.fill_null(out, self.explicit), index)
         for t in texts:
@@ -380,11 +368,11 @@ class Mentions(Format):
                                           pa.scalar("\x1f", pa.large_string()))
         default = accounts.ctx.override.platform if accounts.ctx.override else None
         out["source"] = _series(pc.coalesce(pc.if_else(looks_url, source_host, source), host, category), index)
-        out["platform"] = _series(_map_arrow(key, lambda k: _platform_of(*k.split("\x1f"), default)), index)
+        out["platform"] = _series(V.map_distinct_arrow(key, lambda k: _platform_of(*k.split("\x1f"), default)), index)
         project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(index)
         out["account"] = accounts.assign(None, [out["title"], out["text"]]) if project is None else None
         if "sentiment" in cols:
-            out["sentiment"] = _map_uniques(text(chunk, cols["sentiment"]), sentiment_of)
+            out["sentiment"] = V.map_distinct(text(chunk, cols["sentiment"]), sentiment_of)
         when = chunk[cols["published_at"]].str.strip()
         if "time" in cols and cols["time"] != cols["published_at"]:
             t = chunk[cols["time"]].str.strip()

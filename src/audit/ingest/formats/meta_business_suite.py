@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import values as V
 from ...errors import DataError
@@ -178,16 +181,31 @@ def _joined(parts: list[dict], key: str) -> pd.Series:
 
 
 def _caption(title: pd.Series, description: pd.Series) -> pd.Series:
-    """Title and Description both hold captions, depending on the post type; keep both when they differ."""
-    def one(t, d):
-        if not d.startswith(t.rstrip(".… ")):
-            return f"{t}\n\n{d}"
-        return d
-    both = (title.notna() & description.notna()).to_numpy()
-    out = description.fillna(title)  # one of them missing: the other
-    if both.any():  # tolist(): iterating an Arrow-backed column cell by cell is ~5x slower
-        out[both] = [one(t, d) for t, d in zip(title[both].tolist(), description[both].tolist())]
-    return out.astype("str")
+    """Title and Description both hold captions, depending on the post type; keep both when they
+    differ (when the description does not start with the title less its trailing dots and spaces)."""
+    t, d = (V.whole(pa.array(s, type=pa.large_string(), from_pandas=True)) for s in (title, description))
+    both = pc.and_(pc.is_valid(t), pc.is_valid(d))
+    differ = pc.and_(both, pa.array(~_starts_with(d, pc.utf8_rtrim(t, characters=".… "))))
+    joined = pc.binary_join_element_wise(t, d, pa.scalar("\n\n", pa.large_string()))
+    return pd.Series(pd.array(pc.if_else(differ, joined, pc.coalesce(d, t)), dtype="str"), index=title.index)
+
+
+def _starts_with(text: pa.Array, prefix: pa.Array) -> np.ndarray:
+    """Per row, whether `text` starts with `prefix` (False where either is missing), compared byte
+    by byte: in UTF-8 a prefix in bytes is a prefix in characters."""
+    tb, te = V.cell_bytes(text)
+    pb, pe = V.cell_bytes(prefix)
+    size = np.diff(pe)
+    out = text.is_valid().to_numpy(zero_copy_only=False) & prefix.is_valid().to_numpy(zero_copy_only=False)
+    out &= size <= np.diff(te)
+    rows = np.flatnonzero(out & (size > 0))
+    if rows.size:
+        lens = size[rows]
+        row = np.repeat(np.arange(rows.size), lens)  # the row of each byte compared
+        at = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+        wrong = tb[te[rows][row] + at] != pb[pe[rows][row] + at]
+        out[rows] = np.bincount(row[wrong], minlength=rows.size) == 0
+    return out
 
 
 @register
