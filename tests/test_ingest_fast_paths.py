@@ -88,8 +88,10 @@ def mbs_content(n: int = 250, seed: int = 2, delimiter: str = ",") -> bytes:
             rng.choice(["Lumen Cosmetics", ""]), rng.choice(["", "Nouveau sérum", "Le titre.", "n/a"]),
             rng.choice(["", "Nouveau sérum disponible", 'Un "vrai"\nmulti-ligne', "Le titre. suite", "  ｆｕｌｌ ", "-"]),
             rng.choice(["", "12"]),
-            f"{rng.randrange(1, 13):02d}/{rng.randrange(1, 29):02d}/2024 {rng.randrange(24):02d}:{rng.randrange(60):02d}",
-            rng.choice(["https://www.facebook.com/1/posts/2", ""]), rng.choice(["Photos", "Reels", "Liens", "", "Weird", "-"]),
+            f"{rng.randrange(1, 13):02d}/{rng.randrange(1, 29):02d}/2024 {rng.randrange(24):02d}:"
+            f"{rng.randrange(60):02d}",
+            rng.choice(["https://www.facebook.com/1/posts/2", ""]),
+            rng.choice(["Photos", "Reels", "Liens", "", "Weird", "-"]),
             rng.choice(["", "", "Boosted"]), rng.choice(["Lifetime", "Lifetime", "Lifetime", "Daily"]),
             rng.choice(["1 234", "12", "", "-", "3,5K"] if delimiter == ";" else ["1,234", "12", "", "-", "3.5K"]),
             rng.choice(["1.234", "7,5", ""] if delimiter == ";" else ["1,234", "7", "", "0"]),
@@ -256,7 +258,8 @@ def test_blank_agrees_with_its_definition():
         p = rng.choice(parts)
         if rng.random() < 0.3:
             p = "".join(c.upper() if rng.random() < 0.5 else c for c in p)
-        pad = lambda: "".join(rng.choice(SPACES + ["\u200b", "\x00"]) for _ in range(rng.randrange(3) * rng.choice([1, 20])))  # noqa: E731
+        pad = lambda: "".join(rng.choice(SPACES + ["\u200b", "\x00"])  # noqa: E731
+                              for _ in range(rng.randrange(3) * rng.choice([1, 20])))
         cells.append(pad() + p + pad() + (rng.choice(parts) if rng.random() < 0.05 else ""))
     s = pd.Series(cells + [None, "", " " * 60 + "n/a"], dtype="str")
     for part in (s, s.iloc[7:], s.iloc[:0]):
@@ -296,8 +299,8 @@ def test_caption_agrees_with_its_definition():
     words = ["Le", "titre", ".", "…", " ", "é", "😍", "sérum", ""]
     titles = [None if rng.random() < 0.2 else "".join(rng.choice(words) for _ in range(rng.randrange(5)))
               for _ in range(5_000)]
-    texts = [t + rng.choice(["", " suite", "."]) if t is not None and rng.random() < 0.5 else rng.choice([None, "x", ""])
-             for t in titles]
+    texts = [t + rng.choice(["", " suite", "."]) if t is not None and rng.random() < 0.5
+             else rng.choice([None, "x", ""]) for t in titles]
     t, d = pd.Series(titles, dtype="str", index=range(3, 5_003)), pd.Series(texts, dtype="str", index=range(3, 5_003))
     want = pd.Series([one(a, b) for a, b in zip(t.tolist(), d.tolist())], index=t.index, dtype="str")
     pd.testing.assert_series_equal(M._caption(t, d), want, check_names=False)
@@ -313,8 +316,8 @@ def test_post_types_per_distinct_wording():
 
 def test_numbers_read_once_per_distinct_cell_are_the_same():
     rng = random.Random(6)
-    cells = [rng.choice(["1", "12", "1,234", "1 234,5", "3.5K", "-", "N/A", "", "12%", "(5)", "abc", "€3,40", "1.2.3"])
-             for _ in range(5_000)]
+    wordings = ["1", "12", "1,234", "1 234,5", "3.5K", "-", "N/A", "", "12%", "(5)", "abc", "€3,40", "1.2.3"]
+    cells = [rng.choice(wordings) for _ in range(5_000)]
     s = pd.Series(cells, dtype="str", index=range(10, 5_010))
     for decimal in (None, ",", "."):
         got, got_rep = V._to_number(s, decimal, True)
@@ -350,6 +353,19 @@ def test_ordered_map_keeps_order_and_raises_the_first_error():
         return x
     with pytest.raises(ValueError, match="7"):
         list(streaming.ordered_map(boom, range(20), workers=2))
+
+
+def test_started_gives_each_result_or_its_error():
+    def f(x):
+        if x == 3:
+            raise ValueError("three")
+        return x * 2
+    for workers in (1, 2):
+        with mock.patch.object(streaming, "WORKERS", workers):
+            results = streaming.started(f, range(5))
+            assert [r() for i, r in enumerate(results) if i != 3] == [0, 2, 4, 8]
+            with pytest.raises(ValueError, match="three"):
+                results[3]()
 
 
 def test_read_ahead_passes_items_and_errors_and_stops_when_dropped():

@@ -97,15 +97,16 @@ def sha256_of(path: Path) -> str:
 @functools.cache
 def _return_freed_memory() -> None:
     """A large export allocates and frees a few hundred MB of Arrow buffers. pyarrow's default
-    allocator (mimalloc) keeps freed pages, so the process peaks ~50-100 MB above what it really
-    holds; jemalloc told to give pages back at once does not, at no measurable cost in time.
-    Not when ARROW_DEFAULT_MEMORY_POOL chooses the allocator, nor where jemalloc is not built in."""
+    allocator (mimalloc) keeps freed pages: the process peaks ~100 MB above what it really holds.
+    jemalloc giving pages back after 50 ms peaks ~90 MB lower (bench/bench_ingest.py); giving them
+    back at once would save ~40 MB more, but two threads then spend a third more CPU time. Not when
+    ARROW_DEFAULT_MEMORY_POOL chooses the allocator, nor where jemalloc is not built in."""
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
     import pyarrow as pa
     try:
         pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(0)
+        pa.jemalloc_set_decay_ms(50)
     except (NotImplementedError, pa.ArrowNotImplementedError):
         return
     pa.set_memory_pool(pool)

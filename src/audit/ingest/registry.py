@@ -164,11 +164,16 @@ class ParseContext:
             found[canon] = col
         return found
 
-    def numbers(self, frame: pd.DataFrame, col: str, **kw) -> pd.Series:
-        """A numeric column; cells that are not numbers become empty, with a warning naming row and column."""
+    def numbers(self, frame: pd.DataFrame, col: str, parsed: pd.Series | None = None, **kw) -> pd.Series:
+        """A numeric column; cells that are not numbers become empty, with a warning naming row and column.
+        `parsed`: V.to_number(frame[col], **kw) when the caller computed it already (in parallel)."""
         s = frame[col]
-        out = V.to_number(s, **kw)
-        bad = out.isna() & ~V.blank(s)
+        out = V.to_number(s, **kw) if parsed is None else parsed
+        empty = out.isna().to_numpy()
+        if not empty.any():
+            return out
+        bad = pd.Series(empty, index=s.index)
+        bad[empty] = ~V.blank(s[empty]).to_numpy()  # an empty result is bad unless the cell was a placeholder
         if not bad.any():
             return out
         mangled = V.looks_excel_mangled(s[bad])

@@ -140,8 +140,8 @@ class Block:
     def _stream(self, names: list[str], chunksize: int):
         """Chunks of `chunksize` rows (the last one shorter), read by pyarrow's CSV reader (~4x less CPU than
         pandas' C engine, and the strings stay in Arrow memory) in a thread of its own, a block or two
-        ahead of the caller (its own thread pool costs more CPU than it saves time). A row with another number of
-        cells than the header (pyarrow refuses it) hands over to pandas, which pads short rows and
+        ahead of the caller (its own thread pool costs more CPU than it saves time). A row with another
+        number of cells than the header (pyarrow refuses it) hands over to pandas, which pads short rows and
         skips long ones, from the first record pyarrow had not delivered."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -176,14 +176,13 @@ class Block:
         yield from self._pandas(names, chunksize=chunksize, skip=done)
 
 
-
 def _arrow_frame(table, strings) -> pd.DataFrame:
     # one Arrow chunk per column (not one per 1 MB block): every kernel run on it later is cheaper
     return table.combine_chunks().to_pandas(types_mapper=lambda t: strings, split_blocks=True)
 
 
 def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
-    """The rows of a chunk of a large CSV as the small-file reader gives them: line breaks inside
+    r"""The rows of a chunk of a large CSV as the small-file reader gives them: line breaks inside
     quoted cells read with universal newlines (\r\n and \r become \n), and each row numbered by the
     line it starts on (a cell with line breaks spans several). Also returns the next row's line."""
     import pyarrow.compute as pc

@@ -133,7 +133,8 @@ def _blank_pattern() -> str:
     """A placeholder, each letter in every form that lower-cases to it: on a stripped cell, this is
     `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings."""
     def letter(c: str) -> str:
-        return "[" + "".join(f"\\x{{{ord(x):x}}}" for x in (c.lower(), c.upper(), *LOWERS_TO_ASCII.get(c.lower(), ""))) + "]"
+        forms = (c.lower(), c.upper(), *LOWERS_TO_ASCII.get(c.lower(), ""))
+        return "[" + "".join(f"\\x{{{ord(x):x}}}" for x in forms) + "]"
 
     def literal(p: str) -> str:
         return "".join(letter(c) if c.isascii() and c.isalpha() else f"\\x{{{ord(c):x}}}" for c in p)
@@ -192,7 +193,8 @@ def nfkc_arrow(arr):
     where = np.flatnonzero(todo)
     if where.size:
         cells = one.take(where)
-        where = where[~pc.fill_null(pc.match_substring_regex(cells, _nfkc_stable()), True).to_numpy(zero_copy_only=False)]
+        stable = pc.fill_null(pc.match_substring_regex(cells, _nfkc_stable()), True)
+        where = where[~stable.to_numpy(zero_copy_only=False)]
     if not where.size:
         return arr
     changed = [unicodedata.normalize("NFKC", x) for x in one.take(where).to_pylist()]
@@ -289,7 +291,8 @@ def _to_number_codes(series: pd.Series, codes, decimal: str | None,
     return out, rep
 
 
-def _to_number_cells(series: pd.Series, decimal: str | None, percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
+def _to_number_cells(series: pd.Series, decimal: str | None,
+                      percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
     raw = series.astype("str")
     empty = blank(series)
     stripped = raw.str.strip()

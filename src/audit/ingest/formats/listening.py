@@ -16,10 +16,10 @@ or title (the one named first wins); else the brand, with a warning.
 Platform: the tool's source category normalised to one of PLATFORMS, from the link's host when the
 category does not say which network ("videos", "other socials") or is missing.
 
-Large files arrive in chunks (Block.frame(chunksize=...)): the row-local work (text cleaning,
-platform, account, ids) runs per chunk on the columns needed only; dates and numbers are parsed
-once over the whole file, because the day/month order and the decimal mark are decided from all
-rows, not chunk by chunk.
+Large files arrive in chunks (Block.chunks): the row-local work (text cleaning, platform, account,
+ids) runs per chunk, two chunks at a time, in pyarrow; dates and numbers are parsed once over the
+whole file, because the day/month order and the decimal mark are decided from all rows, not chunk
+by chunk. Whatever warns or maps a project name is done in file order (streaming.ordered_map).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from ...errors import DataError
 from .. import values as V
 from ..registry import Format, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
-from ..streaming import ordered_map
+from ..streaming import ordered_map, started
 
 CHUNK_ROWS = 20_000
 PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "linkedin", "news", "blogs", "forums", "web",
@@ -292,7 +292,8 @@ def _mention_ids(ids: pd.Series | None, url: pa.Array, when: pa.Array, body: pa.
     """The tool's id where it gives one, else a stable hash of link, date and text (the same mention
     exported twice gets the same id, so overlapping exports de-duplicate)."""
     if ids is None:
-        keys = pc.binary_join_element_wise(url, when, body, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
+        keys = pc.binary_join_element_wise(url, when, body, pa.scalar("\x1f", pa.large_string()),
+                                           null_handling="replace")
         return _digests(keys)
     out = _arrow(ids)
     todo = pc.is_null(out)
@@ -364,7 +365,8 @@ class Mentions(Format):
         category = _arrow(text(chunk, cols.get("platform")))
         if "platform" not in cols and "source" in cols:
             category = pc.if_else(looks_url, null, source)  # an outlet name such as "Twitter" still names the network
-        key = pc.binary_join_element_wise(pc.fill_null(category, ""), pc.coalesce(host, source_host, pa.scalar("", pa.large_string())),
+        nothing = pa.scalar("", pa.large_string())
+        key = pc.binary_join_element_wise(pc.fill_null(category, ""), pc.coalesce(host, source_host, nothing),
                                           pa.scalar("\x1f", pa.large_string()))
         default = accounts.ctx.override.platform if accounts.ctx.override else None
         out["source"] = _series(pc.coalesce(pc.if_else(looks_url, source_host, source), host, category), index)
@@ -400,10 +402,11 @@ class Mentions(Format):
         if undated.any():
             ctx.drop(int(undated.sum()), "mention without a publication date")
             done, raw = done[~undated], raw[~undated]
+        fields = [f for f in NUMBER_FIELDS if f in cols]
+        numbers = started(V.to_number, [raw[cols[f]] for f in fields])  # read while the dates are
         done["published_at"] = ctx.dates(raw, date_col, formats=self.date_formats)
-        for f in NUMBER_FIELDS:
-            if f in cols:
-                done[f] = ctx.numbers(raw, cols[f])
+        for f, parsed in zip(fields, numbers):
+            done[f] = ctx.numbers(raw, cols[f], parsed=parsed())
         if "engagement" not in cols:
             # No engagement total given: likes + comments + shares, empty only when all three are.
             parts = [done[f] for f in ("likes", "comments", "shares") if f in done]

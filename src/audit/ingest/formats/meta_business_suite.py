@@ -27,7 +27,7 @@ from .. import values as V
 from ...errors import DataError
 from ..registry import Format, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
-from ..streaming import ordered_map
+from ..streaming import ordered_map, started
 from .facebook import account_of, first_text, post_types, total_of
 
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -117,7 +117,9 @@ class _Content(Format):
                             ctx.source, int(lost.index[0]), cols["post_id"])
         ctx.drop(dropped, "rows without a post id")
         raw = pd.concat(raw)
-        n = {k: ctx.numbers(raw, cols[k]) for k in COUNTS + ("boosted_reach",) if k in cols}
+        counts = [k for k in COUNTS + ("boosted_reach",) if k in cols]
+        parsed = started(V.to_number, [raw[cols[k]] for k in counts])  # columns read in parallel
+        n = {k: ctx.numbers(raw, cols[k], parsed=p()) for k, p in zip(counts, parsed)}
         out = pd.DataFrame(index=raw.index)
         out["post_id"] = _joined(parts, "post_id")
         if "publish" in cols:
