@@ -186,6 +186,9 @@ def report(label: str, path: Path, rows: int, fig: dict) -> bool:
           f" load average {os.getloadavg()[0]:.1f}\n"
           f"   peak RSS {fig['peak'] / 1e6:,.0f} MB = {peak_x:.2f}× file (target < {TARGET_PEAK_X:.0f}×);"
           f" after imports {fig['base'] / 1e6:,.0f} MB, so {above_x:.2f}× file above that")
+    verdict = {"speed": rate >= TARGET_MB_S, "peak (whole process)": peak_x < TARGET_PEAK_X,
+               "peak above imports": above_x < TARGET_PEAK_X}
+    print("    " + "; ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in verdict.items()))
     return ok and rate >= TARGET_MB_S and peak_x < TARGET_PEAK_X
 
 
@@ -244,7 +247,7 @@ def main() -> None:
             for f in folder.iterdir():
                 f.unlink()
             folder.rmdir()
-    print("targets met" if all(met) else "targets NOT met")
+    print("targets met (speed, whole-process peak)" if all(met) else "targets NOT met (speed, whole-process peak)")
 
 
 if __name__ == "__main__":
