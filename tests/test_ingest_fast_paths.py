@@ -168,6 +168,15 @@ def test_large_file_with_a_header_only(tmp_path, header):
     assert res.status == "ok" and tables == {} and res.formats
 
 
+def test_a_delimiter_pandas_refuses_is_a_data_error(tmp_path):
+    """Found by fuzzing: a damaged `sep=` line can make a line break the delimiter of a large file."""
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    block = sniff.Block(source="x.csv", header=["a", "b"], delimiter="\r", path=path)
+    with pytest.raises(DataError, match="unreadable CSV"):
+        list(block.frame(chunksize=10))
+
+
 # --- the schema check without pandera ------------------------------------------------------------------
 def _fixture_tables():
     """The tables of the first two CSV fixtures of every platform."""

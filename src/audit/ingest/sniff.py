@@ -121,7 +121,8 @@ class Block:
                 reader.index = pd.Index(reader.index + self.header_row + 1, name="row")
                 return reader
             return self._renumbered(reader, skip)
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
+            # ValueError: options pandas refuses, such as a line break sniffed as the delimiter
             raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
 
     def _renumbered(self, reader, skip: int):
@@ -134,7 +135,7 @@ class Block:
                     if chunk.empty:
                         continue
                 yield chunk
-        except (UnicodeDecodeError, pd.errors.ParserError) as e:
+        except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as e:
             raise DataError(f"unreadable CSV ({type(e).__name__}: {e})", self.source) from None
 
     def _stream(self, names: list[str], chunksize: int):

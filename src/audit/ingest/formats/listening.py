@@ -288,19 +288,23 @@ class _Accounts:
         return _series(out, index)
 
 
-def _mention_ids(ids: pd.Series | None, url: pa.Array, when: pa.Array, body: pa.Array) -> pa.Array:
+def _id_keys(ids: pd.Series | None, url: pa.Array, when: pa.Array, body: pa.Array):
+    """What `_mention_ids` hashes: the tool's ids (None if it gives none), which of them are missing,
+    and for those, link, date and text joined."""
+    out = None if ids is None else _arrow(ids)
+    todo = pa.array(np.ones(len(url), dtype=bool)) if out is None else pc.is_null(out)
+    cols = (url, when, body) if out is None else [c.filter(todo) for c in (url, when, body)]
+    keys = pc.binary_join_element_wise(*cols, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
+    return out, todo, keys
+
+
+def _mention_ids(out: pa.Array | None, todo: pa.Array, keys: pa.Array) -> pa.Array:
     """The tool's id where it gives one, else a stable hash of link, date and text (the same mention
     exported twice gets the same id, so overlapping exports de-duplicate)."""
-    if ids is None:
-        keys = pc.binary_join_element_wise(url, when, body, pa.scalar("\x1f", pa.large_string()),
-                                           null_handling="replace")
+    if out is None:
         return _digests(keys)
-    out = _arrow(ids)
-    todo = pc.is_null(out)
-    if not pc.any(todo).as_py():
+    if not len(keys):
         return out
-    cols = [c.filter(todo) for c in (url, when, body)]
-    keys = pc.binary_join_element_wise(*cols, pa.scalar("\x1f", pa.large_string()), null_handling="replace")
     return pc.replace_with_mask(out, todo, _digests(keys))
 
 
@@ -336,8 +340,10 @@ class Mentions(Format):
         done, raw = [], []
         # Chunks are cleaned two at a time; what has side effects (warnings, the project → account
         # cache) is settled here, in file order.
-        for d, r, project, lost in ordered_map(lambda chunk: self._row_local(chunk, cols, accounts),
-                                                         block.chunks(CHUNK_ROWS)):
+        for d, r, project, lost, ids in ordered_map(lambda chunk: self._row_local(chunk, cols, accounts),
+                                                              block.chunks(CHUNK_ROWS)):
+            # hashing holds the GIL: this thread does all of it while the workers clean the next chunks
+            d["mention_id"] = _series(_mention_ids(*ids), d.index)
             if project is not None:
                 d["account"] = accounts.assign(project, [d["title"], d["text"]])  # in reading order
             if lost is not None:
@@ -351,7 +357,8 @@ class Mentions(Format):
     def _row_local(self, chunk: pd.DataFrame, cols: dict[str, str], accounts: _Accounts):
         """What one row decides on its own: cleaned texts, platform, source, account, id. Free of side
         effects (chunks run in parallel): when a project column names the account, the project is
-        returned for the caller to map; so is an id Excel turned into scientific notation."""
+        returned for the caller to map; so is an id Excel turned into scientific notation, and what
+        the caller hashes into mention ids."""
         index = chunk.index
         out = {f: text(chunk, cols.get(f)) for f in TEXT_FIELDS}
         source = _arrow(text(chunk, cols.get("source")))
@@ -389,10 +396,11 @@ class Mentions(Format):
                 lost_id = ids[lost].iloc[0]
                 ids = ids.where(~lost)
         body = pc.coalesce(_arrow(out["text"]), _arrow(out["title"]))
-        out["mention_id"] = _series(_mention_ids(ids, url, _arrow(when), body), index)
+        out["mention_id"] = None  # hashed by the caller (see parse)
+        keys = _id_keys(ids, url, _arrow(when), body)
         raw = pd.DataFrame({cols[f]: chunk[cols[f]] for f in NUMBER_FIELDS if f in cols}, index=index)
         raw[cols["published_at"]] = when
-        return pd.DataFrame(out, index=index), raw, project, lost_id
+        return pd.DataFrame(out, index=index), raw, project, lost_id, keys
 
     def _typed(self, done: pd.DataFrame, raw: pd.DataFrame, cols: dict[str, str], ctx: ParseContext,
                accounts: _Accounts) -> pd.DataFrame:
