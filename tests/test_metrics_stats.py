@@ -172,3 +172,25 @@ def test_bootstrap_ignores_row_order(values, rnd):
     assert stats.bootstrap_ci(values) == stats.bootstrap_ci(shuffled)
     lo, hi = stats.bootstrap_ci(values)
     assert min(values) <= lo <= hi <= max(values)
+
+
+def test_distributions_are_the_ones_scipy_stats_gives():
+    """stats.py computes quantiles with scipy.special (scipy.stats is slow to import): the values
+    must be exactly those of the scipy.stats distributions they stand for."""
+    from scipy import stats as sps
+
+    counts = np.array([0, 1, 2, 7, 10, 55, 400])
+    low, high = stats.poisson_interval(counts)
+    alpha = 1 - 0.95  # as poisson_interval computes it (not exactly 0.05)
+    np.testing.assert_array_equal(low, np.where(counts > 0, sps.chi2.ppf(alpha / 2, 2 * counts) / 2, 0.0))
+    np.testing.assert_array_equal(high, sps.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2)
+    assert stats.normal_quantile(0.95) == sps.norm.ppf(0.975)
+    assert stats.normal_quantile(0.9) == sps.norm.ppf(0.95)
+    # the bootstrap's median draw: P(Binomial(n, j/n) >= m) as a regularised incomplete beta
+    from scipy.special import betainc, betaincinv
+    for n in (201, 500):
+        j = np.arange(1, n + 1) / n
+        for m in (n // 2, n // 2 + 1):
+            np.testing.assert_array_equal(betainc(m, n - m + 1, j), sps.binom.sf(m - 1, n, j))
+    for a, b in ((3, 10), (40, 261), (1, 1)):
+        assert betaincinv(a, b, 0.025) == sps.beta.ppf(0.025, a, b)

@@ -213,3 +213,20 @@ def test_pretty_and_bars_show_platform_names():
     assert plots.pretty(df, {"platform": "Platform"})["Platform"].tolist() == ["TikTok", "X"]
     ax = plots.bars(df, x="v", y="platform", title="T", xlabel="n").axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["TikTok", "X"]
+
+
+def test_theme_is_seaborn_whitegrid_with_the_report_settings():
+    """style.use() writes seaborn's theme out (importing seaborn costs every kernel a second):
+    the settings must be those seaborn itself sets, then the report's own on top."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        sns.set_theme(context="notebook", style="whitegrid", palette=list(style.OKABE_ITO), rc=style._RC)
+        seaborn_sets = {k: v for k, v in mpl.rcParams.items() if k != "image.cmap"}
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        style.use()
+        ours = {k: v for k, v in mpl.rcParams.items() if k != "image.cmap"}
+    assert ours == seaborn_sets

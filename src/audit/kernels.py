@@ -1,8 +1,8 @@
 """Warm kernels: each notebook still gets a fresh kernel process of its own, but forked from a
 process that has already imported the scientific stack, instead of started from nothing.
 
-On the 2-core reference machine, importing pandas, matplotlib, seaborn, scipy.stats, pandera
-and the audit package costs about 4 s per kernel, more than most notebooks spend computing.
+On the 2-core reference machine, importing pandas, matplotlib, scipy, pandera and the audit
+package costs about 4 s per kernel, more than most notebooks spend computing.
 A run starts one `KernelServer` (POSIX only); it imports all of that once, then forks a kernel
 for each notebook on request. A forked kernel shares no state with the other notebooks: it
 is a copy of a process that has imported modules and done nothing else (no data, no client).
@@ -26,11 +26,14 @@ from pathlib import Path
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported once by the server; every notebook would otherwise import them again.
 PRELOAD = (
-    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.stats", "matplotlib.pyplot", "seaborn",
-    "pandera.pandas", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "sqlite3",
+    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.special", "matplotlib.pyplot", "pandera.pandas", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "sqlite3",
     "psutil", "jinja2", "mistune", "audit", "audit.tables", "audit.record", "audit.display", "audit.style",
     "audit.metrics",
 )
+# Imported once the first kernels are running, when the server is idle: only some notebooks need
+# them (customer care's survival curves), and a second of import should not hold back every kernel.
+# A kernel forked before that imports them itself.
+LATER = ("scipy.stats",)
 
 
 def available() -> bool:
@@ -215,14 +218,18 @@ def notebook_imports(paths: list[Path]) -> list[str]:
 
 # --- the server process ---------------------------------------------------------------------
 
-def _serve(address: str, modules: list[str]) -> None:
+def _import(name: str) -> None:
     import importlib
 
+    try:
+        importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - a notebook that needs it will say so itself
+        pass
+
+
+def _serve(address: str, modules: list[str]) -> None:
     for name in [*PRELOAD, *modules]:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a notebook that needs it will say so itself
-            pass
+        _import(name)
     try:
         from audit.metrics import all_metrics
 
@@ -242,10 +249,13 @@ def _serve(address: str, modules: list[str]) -> None:
     server.settimeout(0.5)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
+    later, forked = list(LATER), False
     while os.getppid() == parent:  # the runner went away: so do we
         try:
             conn, _ = server.accept()
         except socket.timeout:
+            if later and forked:
+                _import(later.pop(0))
             continue
         with conn:
             fds: list[int] = []
@@ -266,7 +276,7 @@ def _serve(address: str, modules: list[str]) -> None:
                         server.close()
                         conn.close()
                         _become_kernel(request, fds[0] if fds else None)
-                    reply = {"pid": pid}
+                    reply, forked = {"pid": pid}, True
             except Exception as e:  # noqa: BLE001
                 reply = {"error": f"{type(e).__name__}: {e}"}
             for fd in fds:

@@ -1,7 +1,7 @@
 """One chart style for the whole report.
 
-`use()` (called once at the top of each notebook) sets a seaborn/matplotlib theme readable at
-report width, with the Okabe-Ito colour-blind-safe palette, and makes figures embed as SVG.
+`use()` (called once at the top of each notebook) sets seaborn's "whitegrid" theme, adjusted to be
+readable at report width, with the Okabe-Ito colour-blind-safe palette, and makes figures embed as SVG.
 `account_colors(config)` gives the brand and each competitor the same colour in every chart;
 `finish(ax, title=..., x=..., y=...)` titles a chart and labels its axes with their units.
 """
@@ -19,6 +19,45 @@ TEXT_COLOR = "#222222"
 FIGSIZE = (8.0, 4.2)  # inches; at DPI this is about the width of the report's text column
 DPI = 110
 
+# seaborn's `set_theme(context="notebook", style="whitegrid")`, written out: importing seaborn (and
+# the scipy.stats it imports) takes a second in every kernel, for nothing but these settings.
+# tests/test_style.py checks they are still what seaborn sets. Its default colour map ("rocket")
+# is left out: no chart of the report uses a colour map, and it exists only once seaborn is imported.
+_SEABORN_WHITEGRID = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.grid": True,
+    "axes.labelcolor": ".15",
+    "axes.labelsize": 12.0,
+    "axes.linewidth": 1.25,
+    "axes.titlesize": 12.0,
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "font.size": 12.0,
+    "grid.color": ".8",
+    "grid.linewidth": 1.0,
+    "legend.fontsize": 11.0,
+    "legend.title_fontsize": 12.0,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "text.color": ".15",
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.labelsize": 11.0,
+    "xtick.major.size": 6.0,
+    "xtick.major.width": 1.25,
+    "xtick.minor.size": 4.0,
+    "xtick.minor.width": 1.0,
+    "ytick.color": ".15",
+    "ytick.labelsize": 11.0,
+    "ytick.left": False,
+    "ytick.major.size": 6.0,
+    "ytick.major.width": 1.25,
+    "ytick.minor.size": 4.0,
+    "ytick.minor.width": 1.0,
+}
+
+# The report's own settings, on top of that theme.
 _RC = {
     "figure.figsize": FIGSIZE,
     "figure.dpi": DPI,
@@ -62,9 +101,11 @@ CAPTION_INCHES = 0.3  # the height kept under a chart for its source caption
 
 def use() -> None:
     """Apply the report's chart theme (call once per notebook, before the first chart)."""
-    import seaborn as sns
+    import matplotlib as mpl
+    from cycler import cycler
 
-    sns.set_theme(context="notebook", style="whitegrid", palette=list(OKABE_ITO), rc=_RC)
+    palette = cycler(color=[mpl.colors.to_rgb(c) for c in OKABE_ITO])  # as seaborn's set_palette writes it
+    mpl.rcParams.update({**_SEABORN_WHITEGRID, "axes.prop_cycle": palette, **_RC})
     try:  # in a kernel: embed figures as SVG (the report shows them as images, from data URIs)
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 

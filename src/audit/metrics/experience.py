@@ -510,7 +510,7 @@ def nps(surveys: pd.DataFrame, account: str | None = None, period: Period | None
     """experience.nps: 100 × (promoters − detractors) / answers, interval by the adjusted Wald
     method (Rocks 2016: add 3/4 promoter and 3/4 detractor to 3 extra answers), clipped to ±100
     and widened to contain the observed score."""
-    from scipy import stats as sps
+    from .stats import normal_quantile
     df = surveys if account is None else surveys[surveys["account"] == account]
     df = within(df, "submitted_at", period, tz) if df["submitted_at"].notna().any() else df
     s = df["nps"].to_numpy(dtype=float, na_value=np.nan)
@@ -522,7 +522,7 @@ def nps(surveys: pd.DataFrame, account: str | None = None, period: Period | None
     n_adj = n + 3
     pp, pd_ = (p + 0.75) / n_adj, (d + 0.75) / n_adj
     centre = pp - pd_
-    half = float(sps.norm.ppf(0.5 + level / 2)) * np.sqrt((pp + pd_ - centre ** 2) / n_adj)
+    half = normal_quantile(level) * np.sqrt((pp + pd_ - centre ** 2) / n_adj)
     value = 100 * (p - d) / n
     # the adjusted centre can leave the observed score outside at the extremes (n=1): widen to include it
     low, high = min(100 * max(-1.0, centre - half), value), max(100 * min(1.0, centre + half), value)
