@@ -177,6 +177,60 @@ def test_a_delimiter_pandas_refuses_is_a_data_error(tmp_path):
         list(block.frame(chunksize=10))
 
 
+def brand24_en(n: int = 120, seed: int = 3, dates: str = "iso", reach: tuple = ()) -> bytes:
+    """Brand24 in English whose chunks of 7 rows all read alike (one date layout, dot decimals), with what
+    warns: times in the hour repeated when clocks go back in Paris, cells that are not numbers, a date
+    column (slash dates, days all ≤ 12) whose day/month order no row tells; `reach` adds wordings."""
+    rng = random.Random(seed)
+    rows = [["Date", "Hour", "Content", "URL", "Category", "Sentiment", "Reach", "Likes"]]
+    for i in range(n):
+        day = rng.choice(["2024-10-27", "2024-03-05", "2024-07-14"]) if dates == "iso" else \
+            f"{rng.randrange(1, 13):02d}/{rng.randrange(1, 13):02d}/2024"
+        day = rng.choice([day, day, day, ""]) if i else day
+        rows.append([day, f"02:{rng.randrange(60):02d}" if day else "",
+                     rng.choice(["Lumen is great", "verdane meh", "nothing here"]), f"https://x.com/a/status/{i}",
+                     "Twitter", rng.choice(["positive", "neutral"]),
+                     rng.choice(["12", "1,234", "3.5K", "-", "abc", "7.25", *reach]), rng.choice(["1", "", "2"])])
+    return _csv(rows).encode()
+
+
+def _typed_again_calls():
+    calls = []
+    real = L.Mentions._typed_again
+
+    def spy(self, *args, **kw):
+        calls.append(1)
+        return real(self, *args, **kw)
+    return calls, mock.patch.object(L.Mentions, "_typed_again", spy)
+
+
+@pytest.mark.parametrize("kind,again", [("iso", False), ("slash", False), ("comma later", True),
+                                        ("excel date", False)])
+def test_chunks_typed_alone_or_again_give_the_small_file_table(tmp_path, kind, again):
+    """Dates and numbers are read chunk by chunk, then warned about once for the file; a file whose chunks
+    would decide the decimal mark otherwise than the whole file (a comma first seen late) is read again."""
+    reach = {"comma later": (), "excel date": ("3-May",)}.get(kind, ())
+    data = brand24_en(dates="slash" if kind == "slash" else "iso", reach=reach)
+    if kind == "comma later":
+        data += _csv([["2024-03-05", "10:00", "lumen", "https://x.com/a/status/x", "Twitter", "", "2,5", ""]]).encode()
+    path = tmp_path / "mentions.csv"
+    path.write_bytes(data)
+    small_res, small = _parse(path, large=False)
+    calls, spy = _typed_again_calls()
+    with spy:
+        res, big = _parse(path, large=True, workers=2)
+    assert bool(calls) == again
+    assert (res.status, res.errors, res.warnings, res.dropped) == \
+        (small_res.status, small_res.errors, small_res.warnings, small_res.dropped)
+    if kind == "excel date":
+        assert "Excel turned into dates" in res.errors[0] and ", row " in res.errors[0]
+        return
+    assert any("not numbers" in w for w in res.warnings) and res.dropped
+    expected = {"iso": "repeated when clocks go back", "slash": "could be day/month", "comma later": "no time zone"}
+    assert any(expected[kind] in w for w in res.warnings)
+    pd.testing.assert_frame_equal(big["mentions"], small["mentions"], check_exact=True)
+
+
 # --- the schema check without pandera ------------------------------------------------------------------
 def _fixture_tables():
     """The tables of the first two CSV fixtures of every platform."""

@@ -104,6 +104,71 @@ def _strip_dup_suffix(col: str, cols) -> str:
     return base if k.isdigit() and base in cols else col
 
 
+# --- what reading a column decided, chunk by chunk -----------------------------------------------------
+@dataclass
+class DateFacts:
+    """What `ParseContext.read_dates` met in a column, or in one chunk of it."""
+
+    report: V.DateReport
+    first: object  # the first cell (for the day/month warning)
+    naive: bool  # the times carry no time zone
+    dated: bool  # some cell was read
+    tz: object  # the time zone naive times were taken in
+    twice: int = 0  # times in the hour repeated when clocks go back
+    first_twice: str | None = None
+
+    @staticmethod
+    def alike(facts: list["DateFacts"]) -> bool:
+        """True when the chunks were read as the whole column would have been: the same way of reading
+        (platform format, slash dates in the same day/month order, ISO 8601) and all naive or all
+        with a time zone. Cells the tolerant parser read are per cell too, but only for naive times
+        (with a time zone, whether the column is read in UTC depends on its first 50 values)."""
+        read = [f for f in facts if f.report.cells]
+        if any(f.report.retried and not f.naive for f in read):
+            return False
+        return len({(f.report.way, f.report.day_first, f.naive) for f in read}) <= 1
+
+
+@dataclass
+class NumberFacts:
+    """What reading a column of numbers met (`number_facts`), in a whole column or one chunk of it."""
+
+    decimal: str | None  # the decimal mark the cells were read with (None: not known)
+    filled: bool  # some cell is not a placeholder
+    bad: int = 0  # cells that are not numbers
+    first_bad: tuple | None = None  # (row, cell)
+    mangled: int = 0  # cells Excel turned into dates
+    first_mangled: tuple | None = None
+
+    @staticmethod
+    def alike(facts: list["NumberFacts"]) -> bool:
+        """True when every chunk with a value was read with the same decimal mark. The mark of a
+        whole column is a comma when any cell says so (V._guess_decimal), so then every chunk of it
+        was read as the whole column would have been."""
+        return len({f.decimal for f in facts if f.filled}) <= 1
+
+
+def number_facts(s: pd.Series, out: pd.Series, decimal: str | None = None) -> NumberFacts:
+    """The cells of `s` that `out` (their numbers) left empty though they are not placeholders, and
+    those of them Excel made into dates."""
+    empty = out.isna().to_numpy()
+    facts = NumberFacts(decimal, filled=not empty.all())
+    if not empty.any():
+        return facts
+    bad = pd.Series(empty, index=s.index)
+    bad[empty] = ~V.blank(s[empty]).to_numpy()  # an empty result is bad unless the cell was a placeholder
+    if not bad.any():
+        return facts
+    facts.filled = True
+    mangled = V.looks_excel_mangled(s[bad])
+    if mangled.any():
+        i = mangled[mangled].index[0]
+        facts.mangled, facts.first_mangled = int(mangled.sum()), (i, s.loc[i])
+    i = bad[bad].index[0]
+    facts.bad, facts.first_bad = int(bad.sum()), (i, s.loc[i])
+    return facts
+
+
 # --- parse context ----------------------------------------------------------------------------------------
 @dataclass
 class ParseContext:
@@ -169,44 +234,75 @@ class ParseContext:
         `parsed`: V.to_number(frame[col], **kw) when the caller computed it already (in parallel)."""
         s = frame[col]
         out = V.to_number(s, **kw) if parsed is None else parsed
-        empty = out.isna().to_numpy()
-        if not empty.any():
-            return out
-        bad = pd.Series(empty, index=s.index)
-        bad[empty] = ~V.blank(s[empty]).to_numpy()  # an empty result is bad unless the cell was a placeholder
-        if not bad.any():
-            return out
-        mangled = V.looks_excel_mangled(s[bad])
-        if mangled.any():
-            i = mangled[mangled].index[0]
-            raise DataError(f"{int(mangled.sum())} value(s) such as {s.loc[i]!r} look like numbers that Excel "
-                            "turned into dates; please use the original export, not a re-saved copy",
-                            self.source, int(i), col)
-        if bad.any():
-            i = bad[bad].index[0]
-            self.warn(f"row {int(i)}, column {col!r}: {int(bad.sum())} value(s) that are not numbers "
-                      f"(e.g. {str(s.loc[i])[:40]!r}) were left empty")
+        self.settle_numbers(col, [number_facts(s, out)])
         return out
+
+    def read_numbers(self, series: pd.Series) -> tuple[pd.Series, "NumberFacts"]:
+        """`numbers` on one chunk of a column, without its side effects: the values, and what
+        `settle_numbers` needs to warn or raise once for the whole column. Safe in worker threads."""
+        out, rep = V._to_number(series, None, True)
+        return out, number_facts(series, out, rep.decimal)
+
+    def settle_numbers(self, col: str, facts: list["NumberFacts"]) -> None:
+        """The error or warning `numbers` gives for a column read in one or more chunks (in file order)."""
+        mangled = [f for f in facts if f.mangled]
+        if mangled:
+            i, value = mangled[0].first_mangled
+            raise DataError(f"{sum(f.mangled for f in mangled)} value(s) such as {value!r} look like numbers that "
+                            "Excel turned into dates; please use the original export, not a re-saved copy",
+                            self.source, int(i), col)
+        bad = [f for f in facts if f.bad]
+        if bad:
+            i, value = bad[0].first_bad
+            self.warn(f"row {int(i)}, column {col!r}: {sum(f.bad for f in bad)} value(s) that are not numbers "
+                      f"(e.g. {str(value)[:40]!r}) were left empty")
 
     def dates(self, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = (), *, naive_tz=None) -> pd.Series:
         """Event timestamps → UTC. Naive times are taken in `naive_tz` (default: audit.yml time zone)."""
+        out, facts = self.read_dates(frame[col], col, formats, naive_tz=naive_tz)
+        self.settle_dates(col, [facts])
+        return out
+
+    def read_dates(self, series: pd.Series, col: str, formats: tuple[str, ...] = (), *,
+                   naive_tz=None) -> tuple[pd.Series, "DateFacts"]:
+        """`dates` on one chunk of a column, without its side effects: the UTC timestamps (unreadable
+        cells empty), and what `settle_dates` needs to raise or warn once for the whole column. Safe
+        in worker threads."""
         tz = naive_tz or self.tz
         day_first = self.override.day_first if self.override else None
-        parsed, rep = V.to_datetime(frame[col], formats=formats, day_first=day_first, column=col, file=self.source)
-        if rep.ambiguous:
-            self.warn(f"column {col!r}: dates such as {frame[col].iloc[0]!r} could be day/month or month/day; "
-                      "read as month/day (set `day_first: true` for this file in audit.yml to change)")
-        if parsed.dt.tz is None:
-            if len(parsed.dropna()):
-                self.warn(f"column {col!r}: times carry no time zone; taken as {tz}")
+        parsed, rep = V.to_datetime(series, formats=formats, day_first=day_first, column=col, file=self.source,
+                                    strict=False)
+        naive = parsed.dt.tz is None
+        facts = DateFacts(report=rep, first=series.iloc[0] if len(series) else None, naive=naive,
+                          dated=bool(parsed.notna().any()), tz=tz)
+        if naive:
             local = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
             twice = local.isna() & parsed.notna()
             if twice.any():  # the hour that happens twice when clocks go back: read it as standard time
-                self.warn(f"column {col!r}: {int(twice.sum())} time(s) such as {str(frame[col][twice].iloc[0])!r} fall in "
-                          f"the hour repeated when clocks go back in {tz}; read as standard time")
+                facts.twice, facts.first_twice = int(twice.sum()), str(series[twice].iloc[0])
                 local = parsed.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
             parsed = local
-        return V.to_utc(parsed)
+        return V.to_utc(parsed), facts
+
+    def settle_dates(self, col: str, facts: list["DateFacts"]) -> None:
+        """The error and warnings `dates` gives for a column read in one or more chunks (in file order,
+        read alike: see `DateFacts.alike`)."""
+        bad = [f for f in facts if f.report.bad]
+        if bad:
+            rep = bad[0].report
+            raise DataError(f"{sum(f.report.bad for f in bad)} value(s) are not dates, e.g. {rep.first_bad_value!r}",
+                            self.source, V._row(rep.first_bad_index), col)
+        tz = facts[0].tz if facts else self.tz
+        read = [f for f in facts if f.report.cells]
+        if read and all(f.report.ambiguous for f in read):
+            self.warn(f"column {col!r}: dates such as {read[0].first!r} could be day/month or month/day; "
+                      "read as month/day (set `day_first: true` for this file in audit.yml to change)")
+        if any(f.naive and f.dated for f in facts):
+            self.warn(f"column {col!r}: times carry no time zone; taken as {tz}")
+        twice = [f for f in facts if f.twice]
+        if twice:
+            self.warn(f"column {col!r}: {sum(f.twice for f in twice)} time(s) such as {twice[0].first_twice!r} fall "
+                      f"in the hour repeated when clocks go back in {tz}; read as standard time")
 
     def days(self, frame: pd.DataFrame, col: str, formats: tuple[str, ...] = ()) -> pd.Series:
         """Calendar days (naive midnight)."""

@@ -27,7 +27,7 @@ SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (p
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
 MAX_ZIP_RATIO = 200  # compression ratio above which a member is treated as a zip bomb
 HEAD_BYTES = 256 * 1024
-ARROW_BLOCK = 1 << 20  # bytes per pyarrow read of a large CSV
+ARROW_BLOCK = 1 << 18  # bytes per pyarrow read of a large CSV (its reader reads up to 32 blocks ahead: 8 MB)
 csv.field_size_limit(2**31 - 1)
 
 

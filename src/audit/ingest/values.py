@@ -445,6 +445,9 @@ class DateReport:
     bad: int
     first_bad_index: object = None
     first_bad_value: str | None = None
+    cells: int = 0  # cells read (not placeholders)
+    way: str | None = None  # how they were read: a platform format, "slash" dates or "ISO 8601"
+    retried: bool = False  # some cells only by the tolerant parser (format="mixed")
 
 
 def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: bool | None = None,
@@ -461,10 +464,11 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
     text = series.astype("str").str.strip().where(~empty)
     values = text.dropna()
     result, used, ambiguous, df_used = None, None, False, day_first
+    way, retried = None, False
     for fmt in formats:
         parsed = _by_format(values, fmt)
         if len(values) and parsed.notna().all():
-            result, used = parsed, fmt
+            result, used, way = parsed, fmt, fmt
             break
     if result is None:
         if values.str.match(r"^[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}").all() and len(values):
@@ -482,21 +486,22 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
                 retry = pd.to_datetime(values[todo], dayfirst=bool(df_used), errors="coerce", format="mixed")
                 result = result.astype(object).where(~todo, retry)
                 result = pd.to_datetime(result, utc=_mixed_tz(result))
-            used = "day-first" if df_used else "month-first"
+                retried = True
+            used, way = ("day-first" if df_used else "month-first"), "slash"
         else:
             result = _iso8601(values)
-            used = "ISO 8601"
+            used = way = "ISO 8601"
             if result.isna().any():
                 retry = pd.to_datetime(values[result.isna()], errors="coerce", format="mixed",
                                        dayfirst=bool(day_first))
                 result = result.astype(object).where(result.notna(), retry)
                 result = pd.to_datetime(result, utc=_mixed_tz(result))
-                used = "mixed"
+                used, retried = "mixed", True
     # Years outside what any export can hold (a truncated "02/14/2" read as year 2, 9999...) are
     # unreadable dates, not dates: they would overflow nanosecond timestamps downstream.
     years = pd.to_datetime(result, utc=True).dt.year if len(result) else pd.Series(index=result.index, dtype=float)
     bad_mask = result.isna() | ~pd.Series(years, index=result.index).between(MIN_YEAR, MAX_YEAR)
-    rep = DateReport(used, df_used, ambiguous, int(bad_mask.sum()))
+    rep = DateReport(used, df_used, ambiguous, int(bad_mask.sum()), cells=len(values), way=way, retried=retried)
     if rep.bad:
         i = bad_mask[bad_mask].index[0]
         rep.first_bad_index, rep.first_bad_value = i, str(series.loc[i])

@@ -34,9 +34,9 @@ import pyarrow.compute as pc
 
 from ...errors import DataError
 from .. import values as V
-from ..registry import Format, ParseContext, header_score, register, text
+from ..registry import DateFacts, Format, NumberFacts, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
-from ..streaming import ordered_map, started
+from ..streaming import ordered_map
 
 CHUNK_ROWS = 20_000
 PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "linkedin", "news", "blogs", "forums", "web",
@@ -337,11 +337,12 @@ class Mentions(Format):
             raise DataError("no text, title or link column; map `text` in audit.yml `sources[].columns`",
                             block.source)
         accounts = _Accounts(ctx, block.preamble)
-        done, raw = [], []
-        # Chunks are cleaned two at a time; what has side effects (warnings, the project → account
-        # cache) is settled here, in file order.
-        for d, r, project, lost, ids in ordered_map(lambda chunk: self._row_local(chunk, cols, accounts),
-                                                              block.chunks(CHUNK_ROWS)):
+        fields = [f for f in NUMBER_FIELDS if f in cols]
+        done, undated, date_facts, number_facts = [], 0, [], {f: [] for f in fields}
+        # Chunks are cleaned and typed two at a time; what has side effects (warnings, the project →
+        # account cache) is settled here, in file order.
+        for d, project, lost, ids, typed in ordered_map(lambda chunk: self._row_local(chunk, cols, accounts),
+                                                        block.chunks(CHUNK_ROWS)):
             # hashing holds the GIL: this thread does all of it while the workers clean the next chunks
             d["mention_id"] = _series(_mention_ids(*ids), d.index)
             if project is not None:
@@ -349,16 +350,34 @@ class Mentions(Format):
             if lost is not None:
                 ctx.warn(f"column {cols['mention_id']!r}: ids such as {lost!r} were turned into scientific notation "
                          "by Excel; those mentions get an id made from link, date and text")
+            dated, when, numbers = typed
+            if not dated.all():
+                d = d[dated]
+                undated += int((~dated).sum())
+            d["published_at"] = when[0]
+            date_facts.append(when[1])
+            for f, (values, facts) in zip(fields, numbers):
+                d[f] = values
+                number_facts[f].append(facts)
             done.append(d)
-            raw.append(r)
-        done, raw = pd.concat(done), pd.concat(raw)
-        return {"mentions": self._typed(done, raw, cols, ctx, accounts)}
+        done = done[0] if len(done) == 1 else pd.concat(done)
+        ctx.drop(undated, "mention without a publication date")
+        if not (DateFacts.alike(date_facts) and all(NumberFacts.alike(number_facts[f]) for f in fields)):
+            # Chunks told apart what the whole file decides (day/month order, decimal mark): read those
+            # columns again, whole, as a small file is.
+            done = self._typed_again(block, done, cols, fields, ctx)
+        else:
+            ctx.settle_dates(cols["published_at"], date_facts)
+            for f in fields:
+                ctx.settle_numbers(cols[f], number_facts[f])
+        return {"mentions": self._finish(done, cols, ctx, accounts)}
 
     def _row_local(self, chunk: pd.DataFrame, cols: dict[str, str], accounts: _Accounts):
-        """What one row decides on its own: cleaned texts, platform, source, account, id. Free of side
-        effects (chunks run in parallel): when a project column names the account, the project is
-        returned for the caller to map; so is an id Excel turned into scientific notation, and what
-        the caller hashes into mention ids."""
+        """What one chunk of rows decides on its own: cleaned texts, platform, source, account, id,
+        dates and numbers. Free of side effects (chunks run in parallel): when a project column names
+        the account, the project is returned for the caller to map; so is an id Excel turned into
+        scientific notation, what the caller hashes into mention ids, and what the caller needs to
+        warn about dates and numbers once for the file (`_typed`)."""
         index = chunk.index
         out = {f: text(chunk, cols.get(f)) for f in TEXT_FIELDS}
         source = _arrow(text(chunk, cols.get("source")))
@@ -382,12 +401,7 @@ class Mentions(Format):
         out["account"] = accounts.assign(None, [out["title"], out["text"]]) if project is None else None
         if "sentiment" in cols:
             out["sentiment"] = V.map_distinct(text(chunk, cols["sentiment"]), sentiment_of)
-        when = chunk[cols["published_at"]].str.strip()
-        if "time" in cols and cols["time"] != cols["published_at"]:
-            t = chunk[cols["time"]].str.strip()
-            when = when.str.replace(r"[ T]00:00(?::00)?$", "", regex=True)  # an Excel date cell at midnight
-            add = ~V.blank(t) & ~when.str.contains(":", regex=False)  # Meltwater repeats the time in Date
-            when = when.where(~add, when + " " + t)
+        when = self._when(chunk, cols)
         ids, lost_id = None, None
         if "mention_id" in cols:
             ids = V.clean_id(chunk[cols["mention_id"]])
@@ -398,23 +412,49 @@ class Mentions(Format):
         body = pc.coalesce(_arrow(out["text"]), _arrow(out["title"]))
         out["mention_id"] = None  # hashed by the caller (see parse)
         keys = _id_keys(ids, url, _arrow(when), body)
-        raw = pd.DataFrame({cols[f]: chunk[cols[f]] for f in NUMBER_FIELDS if f in cols}, index=index)
-        raw[cols["published_at"]] = when
-        return pd.DataFrame(out, index=index), raw, project, lost_id, keys
+        return pd.DataFrame(out, index=index), project, lost_id, keys, self._typed(chunk, when, cols, accounts.ctx)
 
-    def _typed(self, done: pd.DataFrame, raw: pd.DataFrame, cols: dict[str, str], ctx: ParseContext,
-               accounts: _Accounts) -> pd.DataFrame:
-        """What needs every row: dates (day/month order) and numbers (decimal mark)."""
-        date_col = cols["published_at"]
-        undated = V.blank(raw[date_col])
-        if undated.any():
-            ctx.drop(int(undated.sum()), "mention without a publication date")
-            done, raw = done[~undated], raw[~undated]
-        fields = [f for f in NUMBER_FIELDS if f in cols]
-        numbers = started(V.to_number, [raw[cols[f]] for f in fields])  # read while the dates are
-        done["published_at"] = ctx.dates(raw, date_col, formats=self.date_formats)
-        for f, parsed in zip(fields, numbers):
-            done[f] = ctx.numbers(raw, cols[f], parsed=parsed())
+    @staticmethod
+    def _when(chunk: pd.DataFrame, cols: dict[str, str]) -> pd.Series:
+        """The publication date as written, with the time when it is in a column of its own."""
+        when = chunk[cols["published_at"]].str.strip()
+        if "time" in cols and cols["time"] != cols["published_at"]:
+            t = chunk[cols["time"]].str.strip()
+            when = when.str.replace(r"[ T]00:00(?::00)?$", "", regex=True)  # an Excel date cell at midnight
+            add = ~V.blank(t) & ~when.str.contains(":", regex=False)  # Meltwater repeats the time in Date
+            when = when.where(~add, when + " " + t)
+        return when
+
+    def _typed(self, chunk: pd.DataFrame, when: pd.Series, cols: dict[str, str], ctx: ParseContext):
+        """Dates and numbers of the rows with a date, as read in this chunk alone, with what the file's
+        warnings need (ParseContext.read_dates/read_numbers). Whether the chunks of a file were all read
+        as the whole file would have been (day/month order, decimal mark) is checked in `parse`."""
+        dated = ~V.blank(when)
+        keep = None if dated.all() else dated.to_numpy()
+        rows = chunk if keep is None else chunk[keep]
+        dates = ctx.read_dates(when if keep is None else when[keep], cols["published_at"], self.date_formats)
+        numbers = [ctx.read_numbers(rows[cols[f]]) for f in NUMBER_FIELDS if f in cols]
+        return dated, dates, numbers
+
+    def _typed_again(self, block: Block, done: pd.DataFrame, cols: dict[str, str], fields: list[str],
+                     ctx: ParseContext) -> pd.DataFrame:
+        """Dates and numbers read over the whole file at once (re-reading it), for files whose chunks
+        alone would decide the day/month order or the decimal mark otherwise than all rows do."""
+        raw = []
+        for chunk in block.chunks(CHUNK_ROWS):
+            when = self._when(chunk, cols)
+            part = pd.DataFrame({cols[f]: chunk[cols[f]] for f in fields}, index=chunk.index)
+            part[cols["published_at"]] = when
+            raw.append(part[~V.blank(when).to_numpy()])
+        raw = raw[0] if len(raw) == 1 else pd.concat(raw)
+        done = done.copy(deep=False)
+        done["published_at"] = ctx.dates(raw, cols["published_at"], formats=self.date_formats)  # same rows
+        for f in fields:
+            done[f] = ctx.numbers(raw, cols[f])
+        return done
+
+    def _finish(self, done: pd.DataFrame, cols: dict[str, str], ctx: ParseContext,
+                accounts: _Accounts) -> pd.DataFrame:
         if "engagement" not in cols:
             # No engagement total given: likes + comments + shares, empty only when all three are.
             parts = [done[f] for f in ("likes", "comments", "shares") if f in done]
