@@ -87,6 +87,26 @@ def test_unchanged_client_leaves_its_tables_untouched(tmp_path):
     assert [p.stat().st_mtime_ns for p in tables] != stamps
 
 
+def test_unchanged_check_needs_no_parser(tmp_path):
+    """`audit run` asks ingest.state first: the stored report while nothing changed, None once an
+    export changes; and the check itself imports neither pandas nor a parser."""
+    from audit.config import load_config
+    from audit.ingest import state
+
+    client = make_client(tmp_path)
+    first = ingest(client, progress=False)
+    key = state.settings_key(load_config(client))
+    stored = state.unchanged_report(client, key, state.file_digests(client))
+    assert stored["tables"] == first.tables and all(f["cached"] for f in stored["files"])
+    (client / "Dates.csv").write_bytes((client / "Dates.csv").read_bytes() + b"\n")
+    assert state.unchanged_report(client, key, state.file_digests(client)) is None
+    code = ("import sys; from pathlib import Path; from audit.config import load_config; from audit.ingest import state; "
+            f"c = Path({str(client)!r}); state.unchanged_report(c, state.settings_key(load_config(c)), state.file_digests(c)); "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'audit.ingest.pipeline') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_overlapping_post_exports_keep_newest_totals():
     base = dict(platform="facebook", account="B", source_row=2)
     df = pd.DataFrame([

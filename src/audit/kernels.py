@@ -68,6 +68,18 @@ class KernelServer:
                                f"{': ' + tail[0] if tail else ''})")
         self._ready = True
 
+    def is_ready(self) -> bool:
+        """Whether the server has finished importing, without waiting (False if it died)."""
+        if not self._ready:
+            import select
+
+            try:
+                if select.select([self.process.stdout], [], [], 0)[0]:
+                    self.wait_ready()
+            except (RuntimeError, OSError, ValueError):
+                return False
+        return self._ready
+
     def fork(self, argv: list[str], env: dict, cwd: str | None, output_fd: int | None) -> int:
         """A new kernel running `argv` (the kernelspec's command line); returns its pid."""
         answer = self._ask({"argv": argv, "env": env, "cwd": cwd}, [output_fd] if output_fd is not None else [])

@@ -131,7 +131,8 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
                   notebooks: list[Path], jobs: int, base_params: dict, server) -> RunResult:
     timings: dict[str, float] = {}
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
-    _prepare_report(config)  # while the kernel server imports (the notebooks' turn comes next)
+    if server is not None and not server.is_ready():
+        _prepare_report(config)  # the server is still importing: a core would idle (else it is done later, as needed)
     kernel_mode, manager_class = _use_kernel_server(server, timings, client_dir)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
@@ -313,12 +314,16 @@ def _ingest(client_dir: Path, config: AuditConfig, o: RunOptions, timings: dict)
     have_ingest = importlib.util.find_spec("audit.ingest.pipeline") is not None
     report = None
     if o.ingest and have_ingest:
-        from .ingest import ingest
+        from .ingest import state
 
-        result = ingest(client_dir, progress=o.progress, config=config)
-        if not any(result.tables.values()):
+        # nothing changed: the stored report, without importing pandas and the parsers here
+        report = state.unchanged_report(client_dir, state.settings_key(config), state.file_digests(client_dir))
+        if report is None:
+            from .ingest import ingest
+
+            report = ingest(client_dir, progress=o.progress, config=config).to_dict()
+        if not any(report["tables"].values()):
             raise UsageError(f"{client_dir}: no export could be read; see `audit ingest {client_dir}`")
-        report = result.to_dict()
     elif (cache_dir(client_dir) / "ingest_report.json").exists():
         report = json.loads((cache_dir(client_dir) / "ingest_report.json").read_text(encoding="utf-8"))
     elif not cache_dir(client_dir).is_dir():
@@ -328,9 +333,9 @@ def _ingest(client_dir: Path, config: AuditConfig, o: RunOptions, timings: dict)
     if o.ingest and report:
         inputs |= {f["file"]: f["sha256"] for f in report.get("files", [])}
     elif have_ingest:
-        from .ingest.pipeline import client_files
+        from .ingest.state import file_digests
 
-        inputs |= {p.relative_to(client_dir).as_posix(): _sha256(p) for p in client_files(client_dir)}
+        inputs |= file_digests(client_dir)
     return report, inputs
 
 

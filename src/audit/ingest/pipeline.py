@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import os
 import tempfile
@@ -22,13 +21,12 @@ from tqdm.auto import tqdm
 from .. import __version__, schemas
 from ..config import AuditConfig, load_config
 from ..errors import AuditError, DataError
-from ..paths import CACHE_DIR_NAME, CONFIG_NAME, cache_dir
+from ..paths import cache_dir
 from .conform import conform
 from .registry import ParseContext, best_format, load_formats
 from .sniff import read_blocks
+from .state import REPORT_NAME, client_files, settings_key, sha256_of, unchanged_report
 
-SKIP_NAMES = {CONFIG_NAME, "README.md", "README.txt", ".DS_Store", "Thumbs.db", "desktop.ini"}
-REPORT_NAME = "ingest_report.json"
 
 
 @dataclass
@@ -52,7 +50,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
     duplicates_removed: dict[str, int] = field(default_factory=dict)
-    settings: str = ""  # the settings and code the tables were built with (see _settings_key)
+    settings: str = ""  # the settings and code the tables were built with (see state.settings_key)
 
     @property
     def unrecognised(self) -> list[FileResult]:
@@ -73,25 +71,11 @@ class IngestReport:
         d["unrecognised"] = [{"file": f.file, "reason": "; ".join(f.errors)} for f in self.unrecognised]
         return d
 
-
-def client_files(client_dir: Path) -> list[Path]:
-    """Every export in the folder (any names, any sub-folders), in a stable order."""
-    out = []
-    for root, dirs, files in os.walk(client_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != CACHE_DIR_NAME)
-        for f in sorted(files):
-            if f in SKIP_NAMES or f.startswith(".") or f.startswith("~$"):
-                continue
-            out.append(Path(root) / f)
-    return out
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    @classmethod
+    def from_dict(cls, d: dict) -> IngestReport:
+        """The report `to_dict` wrote."""
+        return cls(client=d["client"], generated_at=d["generated_at"], files=[FileResult(**f) for f in d["files"]],
+                   tables=d["tables"], duplicates_removed=d["duplicates_removed"], settings=d.get("settings", ""))
 
 
 @functools.cache
@@ -170,19 +154,6 @@ def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileRe
     return res, tables
 
 
-def _code_digest() -> str:
-    """The loaders' own source: a parser change invalidates cached results."""
-    h = hashlib.sha256(__version__.encode())
-    for p in sorted(Path(__file__).parent.rglob("*.py")):
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def _settings_key(config: AuditConfig | None) -> str:
-    blob = config.model_dump_json() if config else ""
-    return hashlib.sha256(f"{_code_digest()}|{blob}".encode()).hexdigest()[:16]
-
-
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -254,12 +225,12 @@ def ingest(client_dir: str | Path, *, progress: bool = True, config: AuditConfig
         raise AuditError(f"{client_dir}: not a folder")
     config = config or load_config(client_dir)
     cdir = cache_dir(client_dir)
-    settings = _settings_key(config)
+    settings = settings_key(config)
     files = client_files(client_dir)
     digests = {path.relative_to(client_dir).as_posix(): sha256_of(path) for path in files}
-    unchanged = _unchanged(cdir, settings, digests)
+    unchanged = unchanged_report(client_dir, settings, digests)
     if unchanged is not None:
-        return unchanged
+        return IngestReport.from_dict(unchanged)
     load_formats()
     report = IngestReport(client=config.client, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                           settings=settings)
@@ -294,36 +265,6 @@ def ingest(client_dir: str | Path, *, progress: bool = True, config: AuditConfig
         report.tables[t] = len(deduped)
     _atomic_write_bytes(cdir / REPORT_NAME, json.dumps(report.to_dict(), indent=2, default=str).encode())
     return report
-
-
-def _unchanged(cdir: Path, settings: str, digests: dict[str, str]) -> IngestReport | None:
-    """The stored report when nothing the tables are built from has changed since it was written
-    (the same files with the same content, the same settings and code, every table still there):
-    the tables are then left as they are, untouched."""
-    try:
-        old = json.loads((cdir / REPORT_NAME).read_text())
-        files = [FileResult(**f) for f in old["files"]]
-        if old.get("settings") != settings or [(f.file, f.sha256) for f in files] != list(digests.items()):
-            return None
-        if any(n and not _looks_like_parquet(cdir / f"{t}.parquet") for t, n in old["tables"].items()):
-            return None
-        for f in files:
-            f.cached = True
-        return IngestReport(client=old["client"], generated_at=old["generated_at"], files=files,
-                            tables=old["tables"], duplicates_removed=old["duplicates_removed"], settings=settings)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _looks_like_parquet(path: Path) -> bool:
-    """A parquet file begins and ends with b"PAR1" (a truncated or overwritten one does not)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-            fh.seek(-4, os.SEEK_END)
-            return head == b"PAR1" and fh.read(4) == b"PAR1"
-    except OSError:
-        return False
 
 
 def load_report(client_dir: str | Path) -> dict | None:
