@@ -389,6 +389,22 @@ def test_numbers_read_once_per_distinct_cell_are_the_same():
         assert got_rep == want_rep
 
 
+@pytest.mark.parametrize("extra", [(), ("1,23",), ("1 234",), ("12%",), ("3 K",), ("1.234,5",), ("abc",)])
+def test_counts_with_commas_and_suffixes_read_as_by_the_full_clean_up(extra):
+    """_grouped_numbers (thousands commas, K/M/B) against the clean-up it skips; any other wording
+    (`extra`) sends the column to the clean-up, which then decides as before."""
+    rng = random.Random(7)
+    wordings = ["12", "-7", "1,234", "12,345,678", "1,234.5", "3.5K", "2M", "1b", "0.25k", "-1,000", "", "-", "N/A",
+                " 42 ", "007", *extra]
+    s = pd.Series([rng.choice(wordings) for _ in range(3_000)], dtype="str", index=range(5, 3_005))
+    got, got_rep = V._to_number_cells(s, None, True)
+    with mock.patch.object(V, "_grouped_numbers", lambda *a: None):
+        want, want_rep = V._to_number_cells(s, None, True)
+    pd.testing.assert_series_equal(got, want, check_exact=True)
+    assert got_rep == want_rep
+    assert (V._grouped_numbers(s.str.strip(), V.blank(s)) is None) == bool(extra)
+
+
 def test_plain_iso_dates_read_by_pyarrow_as_by_pandas():
     cells = ["2024-01-15 12:34:56", "2024-01-15T12:34:56", "2024-01-15", "2024-01-15 12:34", "1999-12-31 23:59:59"]
     s = pd.Series(cells * 3, dtype="str", index=range(3, 18))

@@ -301,6 +301,9 @@ def _to_number_cells(series: pd.Series, decimal: str | None,
         fast = _plain_numbers(stripped.where(~empty))
         if fast is not None:
             return fast, NumberReport(".", False, False, 0)
+        grouped = _grouped_numbers(stripped, empty)
+        if grouped is not None:
+            return grouped
     # Each clean-up runs only if some cell needs it: searching is cheaper than replacing in every cell.
     s = stripped
     if s.str.contains("[\u00a0\u202f]", na=False).any():
@@ -375,6 +378,39 @@ def _ends_with_suffix(s: pd.Series) -> pd.Series:
         return s.str.contains(r"[0-9][ \t]*[kKmMbB]$", na=False)
     hit = pc.fill_null(pc.match_substring_regex(whole(arr), r"[0-9][ \t]*[kKmMbB]$"), False)
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index)
+
+
+# Numbers as listening and social tools write counts: thousands commas, a K/M/B suffix ("1,234", "3.5K").
+_GROUPED = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[kKmMbB]?$"
+
+
+def _grouped_numbers(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, NumberReport] | None:
+    """The clean-up below, in a few pyarrow steps, when every filled cell is a count as _GROUPED writes
+    it: then no cell tells a decimal comma (its commas are followed by three digits, then a dot or the
+    end), so the commas go, the suffix multiplies, and the rest is a plain number. None otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = arrow_strings(stripped)
+    if arr is None:
+        return None
+    keep = pa.array(~empty.to_numpy(dtype=bool))
+    arr = pc.if_else(keep, whole(arr), pa.scalar(None, pa.large_string()))
+    if not pc.all(pc.match_substring_regex(arr, _GROUPED)).as_py():  # all() skips the empty cells
+        return None
+    cells = pc.replace_substring(arr, ",", "")
+    last = pc.utf8_slice_codeunits(cells, -1)
+    mult = np.ones(len(cells))
+    for letters, factor in (("kK", 1e3), ("mM", 1e6), ("bB", 1e9)):
+        hit = pc.fill_null(pc.is_in(last, pa.array(list(letters), pa.large_string())), False)
+        mult[hit.to_numpy(zero_copy_only=False)] = factor
+    suffixed = bool((mult != 1.0).any())
+    if suffixed:
+        cells = pc.utf8_rtrim(cells, characters="kKmMbB")
+    try:
+        num = cells.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(num * mult, index=stripped.index, dtype="float64"), NumberReport(".", False, suffixed, 0)
 
 
 def _plain_numbers(s: pd.Series) -> pd.Series | None:
