@@ -131,8 +131,12 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
                   notebooks: list[Path], jobs: int, base_params: dict, server) -> RunResult:
     timings: dict[str, float] = {}
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
-    if server is not None and not server.is_ready():
-        _prepare_report(config)  # the server is still importing: a core would idle (else it is done later, as needed)
+    # What the report needs at the end, done now while the server is still importing and a core
+    # would idle; once it is ready, the notebooks come first and the rest is done when needed.
+    for prepare in (_prepare_report, _read_metric_registry):
+        if server is None or server.is_ready():
+            break
+        prepare(config)
     kernel_mode, manager_class = _use_kernel_server(server, timings, client_dir)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
@@ -416,6 +420,15 @@ def _prepare_report(config: AuditConfig) -> None:
     try:
         prepare(config)
     except Exception:  # noqa: BLE001 - an optimisation only: the pages are built (and fail) later if at all
+        pass
+
+
+def _read_metric_registry(config: AuditConfig) -> None:
+    try:
+        from .metrics.registry import all_metrics
+
+        all_metrics()  # imports every metrics module: the definitions appendix reads them
+    except Exception:  # noqa: BLE001 - an optimisation only, as above
         pass
 
 

@@ -87,7 +87,7 @@ def _merge(parts: list[tuple[dict, Any]], title: str):
             continue
         if not merged.metadata.get("language_info") and nb.metadata.get("language_info"):
             merged.metadata["language_info"] = nb.metadata["language_info"]
-        cells = copy.deepcopy(nb.cells)
+        cells = [copy.copy(c) for c in nb.cells]  # what _merge changes: source, id (nbconvert copies the rest)
         _drop_title_heading(cells)
         for i, cell in enumerate(cells):  # ids unique across the merged notebooks
             cell["id"] = f"s{sec['index']}-{i}"
