@@ -329,6 +329,19 @@ def test_blank_agrees_with_its_definition():
         assert np.array_equal(V.blank(part).to_numpy(), _blank_reference(part))
 
 
+def test_clean_text_keeps_the_bytes_and_drops_the_placeholders():
+    cells = ["a", " n/a ", None, "hello", "-", "𝐋𝐮𝐦𝐞𝐧", "", "  x  "] * 9
+    s = pd.Series(cells, dtype="str", index=range(2, 74))
+    for part in (s, s.iloc[8:], s.iloc[3:], s.iloc[:0]):
+        got = V.clean_text(part)
+        want = [None if pd.isna(c) or c.strip().lower() in V.PLACEHOLDERS else unicodedata.normalize("NFKC", c)
+                for c in part.astype(object)]
+        assert got.dtype == part.dtype and got.index.equals(part.index)
+        assert [None if pd.isna(c) else c for c in got.astype(object)] == want
+        if len(got):
+            V.arrow_strings(got).validate(full=True)
+
+
 def test_nfkc_agrees_with_unicodedata():
     rng = random.Random(4)
     alphabet = list("abc XYZ\t\n\x01") + ["é", "à", "ÿ", "Ã", "\u00a0", "ª", "²", "ﬁ", "𝐋", "ｆ", "e\u0301", "\u0301",
@@ -402,7 +415,8 @@ def test_counts_with_commas_and_suffixes_read_as_by_the_full_clean_up(extra):
         want, want_rep = V._to_number_cells(s, None, True)
     pd.testing.assert_series_equal(got, want, check_exact=True)
     assert got_rep == want_rep
-    assert (V._grouped_numbers(s.str.strip(), V.blank(s)) is None) == bool(extra)
+    cells = V._without(V.whole(V.arrow_strings(s.str.strip())), V.blank(s).to_numpy())
+    assert (V._grouped_numbers(cells) is None) == bool(extra)
 
 
 def test_plain_iso_dates_read_by_pyarrow_as_by_pandas():

@@ -174,10 +174,25 @@ def clean_text(series: pd.Series) -> pd.Series:
     arr = arrow_strings(series)
     if arr is None:
         return nfkc(series.where(~blank(series)))
+    kept = _without(whole(arr), _blank_arrow(arr))
+    return pd.Series(pd.array(nfkc_arrow(kept), dtype=series.dtype), index=series.index, name=series.name)
+
+
+def _without(arr, missing: np.ndarray):
+    """A pyarrow string Array with the `missing` cells null (the array itself when none is): a new validity
+    bitmap over the same offsets and bytes, so the text is not copied."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    kept = pc.if_else(pa.array(_blank_arrow(arr)), pa.scalar(None, arr.type), arr)
-    return pd.Series(pd.array(nfkc_arrow(kept), dtype=series.dtype), index=series.index, name=series.name)
+    if not missing.any():
+        return arr
+    if arr.offset % 8:  # a bitmap must begin at a byte
+        return pc.if_else(pa.array(missing), pa.scalar(None, arr.type), arr)
+    valid = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+    _, offsets, data = arr.buffers()
+    if arr.offset:
+        size = np.dtype(np.int64 if pa.types.is_large_string(arr.type) else np.int32).itemsize
+        offsets = offsets.slice(arr.offset * size)
+    return pa.Array.from_buffers(arr.type, len(arr), [valid, offsets, data], null_count=int(missing.sum()))
 
 
 def nfkc_arrow(arr):
@@ -294,16 +309,29 @@ def _to_number_codes(series: pd.Series, codes, decimal: str | None,
 def _to_number_cells(series: pd.Series, decimal: str | None,
                       percent_as_fraction: bool) -> tuple[pd.Series, NumberReport]:
     raw = series.astype("str")
-    empty = blank(series)
+    arr = arrow_strings(raw)
+    if arr is not None and decimal != ",":
+        # Fast paths, all in pyarrow: most columns are plain numbers, or counts ('1,234', '3.5K');
+        # the full clean-up below costs ~20 string passes.
+        import pyarrow.compute as pc
+        arr = whole(arr)
+        missing = _blank_arrow(arr)
+        kept = _without(pc.utf8_trim_whitespace(arr), missing)
+        fast = _plain_arrow(kept)
+        if fast is not None:
+            return pd.Series(fast, index=series.index, dtype="float64"), NumberReport(".", False, False, 0)
+        grouped = _grouped_numbers(kept)
+        if grouped is not None:
+            num, suffixed = grouped
+            return pd.Series(num, index=series.index, dtype="float64"), NumberReport(".", False, suffixed, 0)
+        empty = pd.Series(missing, index=series.index)
+    else:
+        empty = blank(series)
     stripped = raw.str.strip()
-    if decimal != ",":
-        # Fast path: most columns are plain numbers; the full clean-up below costs ~20 string passes.
+    if arr is None and decimal != ",":
         fast = _plain_numbers(stripped.where(~empty))
         if fast is not None:
             return fast, NumberReport(".", False, False, 0)
-        grouped = _grouped_numbers(stripped, empty)
-        if grouped is not None:
-            return grouped
     # Each clean-up runs only if some cell needs it: searching is cheaper than replacing in every cell.
     s = stripped
     if s.str.contains("[\u00a0\u202f]", na=False).any():
@@ -384,20 +412,16 @@ def _ends_with_suffix(s: pd.Series) -> pd.Series:
 _GROUPED = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[kKmMbB]?$"
 
 
-def _grouped_numbers(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, NumberReport] | None:
-    """The clean-up below, in a few pyarrow steps, when every filled cell is a count as _GROUPED writes
-    it: then no cell tells a decimal comma (its commas are followed by three digits, then a dot or the
-    end), so the commas go, the suffix multiplies, and the rest is a plain number. None otherwise."""
+def _grouped_numbers(cells) -> tuple[np.ndarray, bool] | None:
+    """The clean-up below, in a few pyarrow steps, when every cell of the stripped pyarrow array `cells`
+    (placeholders null) is a count as _GROUPED writes it: then no cell tells a decimal comma (its
+    commas are followed by three digits, then a dot or the end), so the commas go, the suffix
+    multiplies, and the rest is a plain number. The numbers and whether a suffix was met; None otherwise."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    arr = arrow_strings(stripped)
-    if arr is None:
+    if not pc.all(pc.match_substring_regex(cells, _GROUPED)).as_py():  # all() skips the empty cells
         return None
-    keep = pa.array(~empty.to_numpy(dtype=bool))
-    arr = pc.if_else(keep, whole(arr), pa.scalar(None, pa.large_string()))
-    if not pc.all(pc.match_substring_regex(arr, _GROUPED)).as_py():  # all() skips the empty cells
-        return None
-    cells = pc.replace_substring(arr, ",", "")
+    cells = pc.replace_substring(cells, ",", "")
     last = pc.utf8_slice_codeunits(cells, -1)
     mult = np.ones(len(cells))
     for letters, factor in (("kK", 1e3), ("mM", 1e6), ("bB", 1e9)):
@@ -406,11 +430,20 @@ def _grouped_numbers(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, 
     suffixed = bool((mult != 1.0).any())
     if suffixed:
         cells = pc.utf8_rtrim(cells, characters="kKmMbB")
+    num = _plain_arrow(cells)
+    return None if num is None else (num * mult, suffixed)
+
+
+def _plain_arrow(cells) -> np.ndarray | None:
+    """float64 when every non-null cell of a pyarrow string array is a plain number, else None. A cast
+    that fails spends time on every bad cell: the first cells are tried alone first."""
+    import pyarrow as pa
     try:
-        num = cells.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if len(cells) > 256:
+            cells.slice(0, 64).cast(pa.float64())
+        return cells.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
-    return pd.Series(num * mult, index=stripped.index, dtype="float64"), NumberReport(".", False, suffixed, 0)
 
 
 def _plain_numbers(s: pd.Series) -> pd.Series | None:
