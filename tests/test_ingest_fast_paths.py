@@ -429,6 +429,16 @@ def test_plain_iso_dates_read_by_pyarrow_as_by_pandas():
         assert V._plain_iso8601(pd.Series([*cells, bad], dtype="str")) is None  # pandas decides these
 
 
+def test_year_range_by_bounds_as_year_by_year():
+    naive = pd.Series(pd.to_datetime(["1989-12-31 23:59:59", "1990-01-01 00:00:00", "2100-12-31 23:59:00",
+                                      "2101-01-01 00:00:00", None]),
+                      index=range(3, 8))
+    aware = naive.dt.tz_localize("Europe/Paris")  # 1990-01-01 00:00 Paris is still 1989 in UTC
+    for s in (naive, aware, aware.dt.tz_convert("UTC"), naive.iloc[:0]):
+        want = pd.to_datetime(s, utc=True).dt.year.between(V.MIN_YEAR, V.MAX_YEAR)
+        pd.testing.assert_series_equal(V._years_between(s, V.MIN_YEAR, V.MAX_YEAR), want, check_names=False)
+
+
 def test_repeated_text_column():
     for n in (0, 1, 4096, 10_001):
         col = repeated("Jan-01-2024_Dec-31-2024_100066300057039.csv", n)

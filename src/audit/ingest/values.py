@@ -568,8 +568,7 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
                 used, retried = "mixed", True
     # Years outside what any export can hold (a truncated "02/14/2" read as year 2, 9999...) are
     # unreadable dates, not dates: they would overflow nanosecond timestamps downstream.
-    years = pd.to_datetime(result, utc=True).dt.year if len(result) else pd.Series(index=result.index, dtype=float)
-    bad_mask = result.isna() | ~pd.Series(years, index=result.index).between(MIN_YEAR, MAX_YEAR)
+    bad_mask = result.isna() | ~_years_between(result, MIN_YEAR, MAX_YEAR)
     rep = DateReport(used, df_used, ambiguous, int(bad_mask.sum()), cells=len(values), way=way, retried=retried)
     if rep.bad:
         i = bad_mask[bad_mask].index[0]
@@ -577,13 +576,26 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
         if strict:
             raise DataError(f"{rep.bad} value(s) are not dates, e.g. {rep.first_bad_value!r}", file, _row(i), column)
         result = result.where(~bad_mask)
-    full = pd.Series(pd.NaT, index=series.index, dtype=result.dtype if len(result) else "datetime64[ns]")
-    full.loc[result.index] = result
-    full = pd.to_datetime(full)
+    if len(result) == len(series) and result.dtype.kind == "M":  # every cell filled: already in place
+        full = result
+    else:
+        full = pd.Series(pd.NaT, index=series.index, dtype=result.dtype if len(result) else "datetime64[ns]")
+        full.loc[result.index] = result
+        full = pd.to_datetime(full)
     if tz is not None:
         full = full.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward") if full.dt.tz is None \
             else full.dt.tz_convert(tz)
     return full, rep
+
+
+def _years_between(result: pd.Series, first: int, last: int) -> pd.Series:
+    """Whether each time falls in the years first..last, in UTC (naive times taken as UTC)."""
+    if not len(result):
+        return pd.Series(True, index=result.index)
+    if result.dtype.kind == "M":  # compared with the bounds, not year by year
+        tz = "UTC" if getattr(result.dtype, "tz", None) is not None else None
+        return (result >= pd.Timestamp(first, 1, 1, tz=tz)) & (result < pd.Timestamp(last + 1, 1, 1, tz=tz))
+    return pd.to_datetime(result, utc=True).dt.year.between(first, last)
 
 
 _SLASH_FORMAT = re.compile(r"^%([dm])([/.\-])%([dm])\2%[Yy](?:[ T]%H:%M(?::%S)?)?$")

@@ -417,13 +417,16 @@ class Mentions(Format):
     @staticmethod
     def _when(chunk: pd.DataFrame, cols: dict[str, str]) -> pd.Series:
         """The publication date as written, with the time when it is in a column of its own."""
-        when = chunk[cols["published_at"]].str.strip()
+        when = pc.utf8_trim_whitespace(_arrow(chunk[cols["published_at"]]))
         if "time" in cols and cols["time"] != cols["published_at"]:
-            t = chunk[cols["time"]].str.strip()
-            when = when.str.replace(r"[ T]00:00(?::00)?$", "", regex=True)  # an Excel date cell at midnight
-            add = ~V.blank(t) & ~when.str.contains(":", regex=False)  # Meltwater repeats the time in Date
-            when = when.where(~add, when + " " + t)
-        return when
+            t = pc.utf8_trim_whitespace(_arrow(chunk[cols["time"]]))
+            when = pc.replace_substring_regex(when, r"[ T]00:00(?::00)?$", "")  # an Excel date cell at midnight
+            has_time = pc.fill_null(pc.match_substring(when, ":"), False).to_numpy(zero_copy_only=False)
+            add = ~V._blank_arrow(t) & ~has_time  # Meltwater repeats the time in Date
+            if add.any():
+                joined = pc.binary_join_element_wise(when, t, pa.scalar(" ", pa.large_string()))
+                when = pc.if_else(pa.array(add), joined, when)
+        return _series(when, chunk.index)
 
     def _typed(self, chunk: pd.DataFrame, when: pd.Series, cols: dict[str, str], ctx: ParseContext):
         """Dates and numbers of the rows with a date, as read in this chunk alone, with what the file's
