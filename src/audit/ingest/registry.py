@@ -155,8 +155,13 @@ def number_facts(s: pd.Series, out: pd.Series, decimal: str | None = None) -> Nu
     facts = NumberFacts(decimal, filled=not empty.all())
     if not empty.any():
         return facts
-    bad = pd.Series(empty, index=s.index)
-    bad[empty] = ~V.blank(s[empty]).to_numpy()  # an empty result is bad unless the cell was a placeholder
+    # an empty result is bad unless the cell was a placeholder
+    arr = V.arrow_strings(s)
+    if arr is not None:  # over the whole column: cheaper than picking the empty cells out first
+        bad = pd.Series(empty & ~V._blank_arrow(arr), index=s.index)
+    else:
+        bad = pd.Series(empty, index=s.index)
+        bad[empty] = ~V.blank(s[empty]).to_numpy()
     if not bad.any():
         return facts
     facts.filled = True

@@ -95,9 +95,9 @@ def blank(series: pd.Series) -> pd.Series:
 
 
 def _blank_arrow(arr) -> np.ndarray:
-    """`blank` in pyarrow: strip, then one RE2 match (see _blank_pattern) on the stripped cells that can
-    be a placeholder: empty, or short (at most 4 bytes a character) and starting with a byte a
-    placeholder starts with. (pyarrow's RE2 would read a long text to its end.)"""
+    """`blank` in pyarrow: strip, then `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings
+    (utf8_lower, is_in), on the stripped cells that can be a placeholder: empty, or short (at most 4
+    bytes a character) and starting with a byte a placeholder starts with."""
     import pyarrow as pa
     import pyarrow.compute as pc
     arr = whole(arr)
@@ -113,7 +113,7 @@ def _blank_arrow(arr) -> np.ndarray:
         maybe[filled[~_PLACEHOLDER_FIRST[np.frombuffer(data, dtype=np.uint8)[ends[filled]]]]] = False
     where = np.flatnonzero(maybe)
     if where.size:
-        hit = pc.match_substring_regex(stripped.take(where), _blank_pattern())
+        hit = pc.is_in(pc.utf8_lower(stripped.take(where)), value_set=_placeholders())
         out[where] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
     return out
 
@@ -129,16 +129,9 @@ LOWERS_TO_ASCII = {"i": "\u0130", "k": "\u212a"}  # İ, the Kelvin sign
 
 
 @functools.cache
-def _blank_pattern() -> str:
-    """A placeholder, each letter in every form that lower-cases to it: on a stripped cell, this is
-    `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings."""
-    def letter(c: str) -> str:
-        forms = (c.lower(), c.upper(), *LOWERS_TO_ASCII.get(c.lower(), ""))
-        return "[" + "".join(f"\\x{{{ord(x):x}}}" for x in forms) + "]"
-
-    def literal(p: str) -> str:
-        return "".join(letter(c) if c.isascii() and c.isalpha() else f"\\x{{{ord(c):x}}}" for c in p)
-    return f"^(?:{'|'.join(sorted(map(literal, PLACEHOLDERS)))})$"
+def _placeholders():
+    import pyarrow as pa
+    return pa.array(sorted(PLACEHOLDERS), pa.large_string())
 
 
 _PLACEHOLDER_FIRST = np.zeros(256, dtype=bool)  # the first bytes a placeholder can start with

@@ -354,10 +354,10 @@ class Mentions(Format):
             if not dated.all():
                 d = d[dated]
                 undated += int((~dated).sum())
-            d["published_at"] = when[0]
+            d["published_at"] = when[0].array  # the rows of d, in order
             date_facts.append(when[1])
             for f, (values, facts) in zip(fields, numbers):
-                d[f] = values
+                d[f] = values.to_numpy()
                 number_facts[f].append(facts)
             done.append(d)
         done = done[0] if len(done) == 1 else pd.concat(done)
