@@ -240,6 +240,19 @@ def _fixture_tables():
             yield from tables.items()
 
 
+def test_ingest_does_not_import_pandera_for_conforming_tables(tmp_path):
+    """pandera (~9 MB, 0.3 s) is imported only when a table does not conform as parsed."""
+    import subprocess
+    import sys
+    path = tmp_path / "brand24_fr.csv"
+    path.write_bytes(brand24_fr(40))
+    code = ("import sys; from pathlib import Path; from audit.ingest.pipeline import parse_file; "
+            f"res, t = parse_file(Path({str(path)!r}), 'x.csv', None); "
+            "print(res.status, 'pandera' in sys.modules, [m for m in sys.modules if m.startswith('pandera')][:1])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[:2] == ["ok", "False"], out
+
+
 def test_fast_schema_check_agrees_with_pandera():
     seen = set()
     for table, df in _fixture_tables():
