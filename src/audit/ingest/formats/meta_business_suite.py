@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 
 from .. import values as V
 from ...errors import DataError
-from ..registry import Format, ParseContext, header_score, register, text
+from ..registry import DateFacts, Format, NumberFacts, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
-from ..streaming import ordered_map, started
+from ..streaming import ordered_map
 from .facebook import account_of, first_text, post_types, total_of
 
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -88,9 +88,10 @@ COUNTS = ("views", "impressions", "reach", "reactions", "comments", "shares", "s
 
 
 class _Content(Format):
-    """One row per post. Read chunk by chunk (large exports): what a row decides on its own runs
-    on two chunks at a time; numbers and dates, whose reading is decided over the whole column
-    (decimal mark, day/month order), and everything that warns, follow in file order."""
+    """One row per post. Read chunk by chunk (large exports), two chunks at a time: what a row
+    decides on its own, and numbers and dates as each chunk alone reads them; what warns follows in
+    file order. A file whose chunks would read the decimal mark or the day/month order otherwise
+    than the whole column does is read again for those columns (as in listening.Mentions)."""
 
     tables = ("posts",)
     default_type: str | None = None
@@ -99,12 +100,11 @@ class _Content(Format):
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         cols = ctx.columns(pd.DataFrame(columns=dedupe(block.header)), COMMON)
-        lost, dropped, parts, raw = [], 0, [], []
-        others, firsts = [], {}
-        for part in ordered_map(lambda chunk: self._rows(chunk, cols), block.chunks(self.CHUNK_ROWS)):
+        counts = [k for k in COUNTS + ("boosted_reach",) if k in cols]
+        lost, dropped, parts, others, firsts = [], 0, [], [], {}
+        for part in ordered_map(lambda chunk: self._rows(chunk, cols, counts, ctx), block.chunks(self.CHUNK_ROWS)):
             lost.append(part.pop("lost"))
             dropped += part.pop("dropped")
-            raw.append(part.pop("raw"))
             others.append(part.pop("other_date"))
             for k, v in part.pop("firsts").items():
                 if v is not None:
@@ -116,14 +116,26 @@ class _Content(Format):
                             "a spreadsheet, so posts cannot be told apart; please use the original export",
                             ctx.source, int(lost.index[0]), cols["post_id"])
         ctx.drop(dropped, "rows without a post id")
-        raw = pd.concat(raw)
-        counts = [k for k in COUNTS + ("boosted_reach",) if k in cols]
-        parsed = started(V.to_number, [raw[cols[k]] for k in counts])  # columns read in parallel
-        n = {k: ctx.numbers(raw, cols[k], parsed=p()) for k, p in zip(counts, parsed)}
-        out = pd.DataFrame(index=raw.index)
+        n_facts = {k: [p["numbers"][k][1] for p in parts] for k in counts}
+        d_facts = [p["published_at"][1] for p in parts] if "publish" in cols else []
+        if all(NumberFacts.alike(f) for f in n_facts.values()) and DateFacts.alike(d_facts):
+            n = {}
+            for k in counts:
+                ctx.settle_numbers(cols[k], n_facts[k])
+                n[k] = pd.concat([p["numbers"][k][0] for p in parts])
+            if "publish" in cols:
+                ctx.settle_dates(cols["publish"], d_facts)
+                published = pd.concat([p["published_at"][0] for p in parts])
+        else:  # read those columns again, whole, as a small file is
+            typed = list(dict.fromkeys(cols[k] for k in ("publish", *counts) if k in cols))
+            raw = pd.concat([self._raw(chunk, cols)[0][typed] for chunk in block.chunks(self.CHUNK_ROWS)])
+            n = {k: ctx.numbers(raw, cols[k]) for k in counts}
+            if "publish" in cols:
+                published = ctx.dates(raw, cols["publish"], formats=PUBLISH_FORMATS)
+        out = pd.DataFrame(index=_joined(parts, "post_id").index)
         out["post_id"] = _joined(parts, "post_id")
         if "publish" in cols:
-            out["published_at"] = ctx.dates(raw, cols["publish"], formats=PUBLISH_FORMATS)
+            out["published_at"] = published
         if "post_type" in cols:
             out["post_type"] = _joined(parts, "post_type")
         elif self.default_type:
@@ -136,7 +148,7 @@ class _Content(Format):
         if "engagements" not in n:
             # No interactions column (Instagram): engagements = likes + comments + shares + saves.
             out["engagements"] = total_of([n.get("reactions"), n.get("comments"), n.get("shares"), n.get("saves")])
-        if "views" in n and "reach" in n and len(raw) and (n["views"].fillna(0) == 0).all() and (n["reach"] > 0).any():
+        if "views" in n and "reach" in n and len(out) and (n["views"].fillna(0) == 0).all() and (n["reach"] > 0).any():
             # Nobody can be reached without a view: an all-zero Views column is a metric the export did not fill.
             out["views"] = float("nan")
             ctx.warn("the Views column is 0 for every post although reach is not; views are left empty")
@@ -155,15 +167,25 @@ class _Content(Format):
         account = account_of(ctx, self.platform, *(firsts.get(k) for k in self.handles))
         return {"posts": ctx.finish(out, self.platform, account)}
 
-    def _rows(self, chunk: pd.DataFrame, cols: dict[str, str]) -> dict:
-        """What the rows of one chunk decide on their own (no side effects: chunks run in parallel)."""
+    @staticmethod
+    def _raw(chunk: pd.DataFrame, cols: dict[str, str]):
+        """The rows with a post id: the chunk's cells as written, the ids, which rows were kept."""
         ids = V.clean_id(chunk[cols["post_id"]])
-        lost = V.scientific_ids(chunk[cols["post_id"]])
         keep = ids.notna()
-        df, ids = chunk[keep], ids[keep]
+        return chunk[keep], ids, keep
+
+    def _rows(self, chunk: pd.DataFrame, cols: dict[str, str], counts: list[str], ctx: ParseContext) -> dict:
+        """What the rows of one chunk decide on their own, numbers and dates as this chunk alone reads
+        them (ParseContext.read_numbers/read_dates), with what the file's warnings need. No side effects:
+        chunks run in parallel."""
+        df, ids, keep = self._raw(chunk, cols)
+        ids = ids[keep]
+        lost = V.scientific_ids(chunk[cols["post_id"]])
         part = {"lost": chunk[cols["post_id"]][lost], "dropped": int((~keep).sum()), "post_id": ids,
-                "raw": df[list(dict.fromkeys(cols[k] for k in ("publish", *COUNTS, "boosted_reach") if k in cols))],
-                "firsts": {k: first_text(df[cols[k]]) for k in self.handles if k in cols}}
+                "firsts": {k: first_text(df[cols[k]]) for k in self.handles if k in cols},
+                "numbers": {k: ctx.read_numbers(df[cols[k]]) for k in counts}}
+        if "publish" in cols:
+            part["published_at"] = ctx.read_dates(df[cols["publish"]], cols["publish"], PUBLISH_FORMATS)
         if "post_type" in cols:
             part["post_type"] = post_types(df[cols["post_type"]])
         part["text"] = _caption(text(df, cols.get("title")), text(df, cols.get("description")))
