@@ -1,4 +1,4 @@
-"""audit.yml: the client description. Loaded with yaml.safe_load (no object construction)
+"""audit.yml: the client description. Loaded with PyYAML's safe loader (no object construction)
 and validated with pydantic; every error names the setting and says what is expected."""
 from __future__ import annotations
 
@@ -212,7 +212,8 @@ def load_config(path: str | Path) -> AuditConfig:
     if not p.exists():
         raise ConfigError(f"{p}: no {CONFIG_NAME} found; every client folder needs one (see docs/audit-yml.md)")
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        # libyaml's safe loader where PyYAML has it: the same documents, ten times faster (every kernel reads the file)
+        raw = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as e:
         raise ConfigError(f"{p}: not valid YAML ({e})") from None
     except UnicodeDecodeError:
