@@ -17,9 +17,11 @@ Platform: the tool's source category normalised to one of PLATFORMS, from the li
 category does not say which network ("videos", "other socials") or is missing.
 
 Large files arrive in chunks (Block.chunks): the row-local work (text cleaning, platform, account,
-ids) runs per chunk, two chunks at a time, in pyarrow; dates and numbers are parsed once over the
-whole file, because the day/month order and the decimal mark are decided from all rows, not chunk
-by chunk. Whatever warns or maps a project name is done in file order (streaming.ordered_map).
+ids) runs per chunk, two chunks at a time, in pyarrow, and so do dates and numbers. The day/month
+order and the decimal mark are the whole file's decision: when every chunk made the same one, each
+chunk was read as the whole file would have been; otherwise those columns are read again, whole
+(`Mentions._typed_again`). Whatever warns or maps a project name is done in file order
+(streaming.ordered_map), once per file.
 """
 from __future__ import annotations
 
