@@ -27,7 +27,8 @@ from pathlib import Path
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported once by the server; every notebook would otherwise import them again.
 PRELOAD = (
-    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.special", "matplotlib.pyplot", "pandera.pandas", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "sqlite3",
+    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.special", "matplotlib.pyplot", "pandera.pandas",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "sqlite3",
     "psutil", "jinja2", "mistune", "audit", "audit.tables", "audit.record", "audit.display", "audit.style",
     "audit.metrics",
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -133,10 +134,10 @@ def _run_prepared(o: RunOptions, t0: float, started_at: str, client_dir: Path, c
     ingest_report, inputs = _ingest(client_dir, config, o, timings)
     # What the report needs at the end, done now while the server is still importing and a core
     # would idle; once it is ready, the notebooks come first and the rest is done when needed.
-    for prepare in (_prepare_report, _read_metric_registry):
+    for prepare in (functools.partial(_prepare_report, config), _read_metric_registry):
         if server is None or server.is_ready():
             break
-        prepare(config)
+        prepare()
     kernel_mode, manager_class = _use_kernel_server(server, timings, client_dir)
 
     client_reports = _client_reports_dir(Path(o.out), slug)
@@ -423,7 +424,7 @@ def _prepare_report(config: AuditConfig) -> None:
         pass
 
 
-def _read_metric_registry(config: AuditConfig) -> None:
+def _read_metric_registry() -> None:
     try:
         from .metrics.registry import all_metrics
 

@@ -21,7 +21,7 @@ DPI = 110
 
 # seaborn's `set_theme(context="notebook", style="whitegrid")`, written out: importing seaborn (and
 # the scipy.stats it imports) takes a second in every kernel, for nothing but these settings.
-# tests/test_style.py checks they are still what seaborn sets. Its default colour map ("rocket")
+# tests/test_plots.py checks they are still what seaborn sets. Its default colour map ("rocket")
 # is left out: no chart of the report uses a colour map, and it exists only once seaborn is imported.
 _SEABORN_WHITEGRID = {
     "axes.axisbelow": True,
