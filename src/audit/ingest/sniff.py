@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .streaming import read_ahead
-from .values import arrow_strings, norm_header, whole
+from .values import arrow_strings, cell_bytes, norm_header, whole
 
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
@@ -193,10 +193,14 @@ def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
         if arr is None:
             continue
         arr = whole(arr)
-        if pc.any(pc.match_substring(arr, "\r")).as_py():
+        text, ends = cell_bytes(arr)
+        if (text == 13).any():
             arr = whole(pc.replace_substring(pc.replace_substring(arr, "\r\n", "\n"), "\r", "\n"))
             frame[name] = pd.array(arr, dtype=frame[name].dtype)
-        spans += pc.fill_null(pc.count_substring(arr, "\n"), 0).to_numpy(zero_copy_only=False)
+            text, ends = cell_bytes(arr)
+        breaks = np.flatnonzero(text == 10)
+        if breaks.size:
+            spans += np.diff(np.searchsorted(breaks, ends))
     starts = line + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(spans)[:-1]])
     frame.index = pd.Index(starts, name="row")
     return frame, line + len(frame) + int(spans.sum())
