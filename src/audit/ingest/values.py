@@ -512,6 +512,9 @@ class DateReport:
     retried: bool = False  # some cells only by the tolerant parser (format="mixed")
 
 
+_SLASH_DATE = re.compile(r"^[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}")  # ASCII only: re and RE2 agree
+
+
 def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: bool | None = None,
                 tz=None, column: str | None = None, file: str | None = None,
                 strict: bool = True) -> tuple[pd.Series, DateReport]:
@@ -533,7 +536,7 @@ def to_datetime(series: pd.Series, *, formats: tuple[str, ...] = (), day_first: 
             result, used, way = parsed, fmt, fmt
             break
     if result is None:
-        if values.str.match(r"^[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}").all() and len(values):
+        if len(values) and _SLASH_DATE.match(values.iloc[0]) and values.str.match(_SLASH_DATE.pattern).all():
             first = _leading_numbers(values)
             if day_first is None:
                 if (first[0] > 12).any():
