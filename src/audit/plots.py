@@ -210,9 +210,10 @@ def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order:
     platforms = list(dict.fromkeys(d["platform"])) if len(d) else []
     n = max(1, len(platforms))
     groups_per = [d[d["platform"] == p]["group"].nunique() for p in platforms] or [1]
-    height = sum(_bar_height(g) * 0.8 for g in groups_per) + 0.6
+    # each panel: 0.3 in a bar, plus its title, tick labels and axis label; then the title and the legend
+    height = sum(1.15 + 0.3 * g for g in groups_per) + 1.15
     fig, axes = plt.subplots(n, 1, figsize=(style.FIGSIZE[0], min(16.0, max(2.6, height))), squeeze=False,
-                             gridspec_kw={"height_ratios": [max(1, g) + 1 for g in groups_per]})
+                             gridspec_kw={"height_ratios": [max(1, g) for g in groups_per]})  # bars equally thick
     for ax, platform in zip(axes[:, 0], platforms):
         g = d[d["platform"] == platform].copy()
         g["group"] = g["group"].astype(str)
@@ -246,7 +247,7 @@ def comparison_panels(res: pd.DataFrame, *, title: str, group_label: str, order:
     handles = [Patch(color=c, label=k) for k, c in VERDICT_COLORS.items()]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9,
                title=f"{group_label} against the account's other posts", title_fontsize=9)
-    style.layout(fig, bottom=min(0.3, 0.75 / fig.get_figheight()), top=1 - min(0.1, 0.35 / fig.get_figheight()))
+    style.layout(fig, bottom=min(0.3, 0.62 / fig.get_figheight()))  # the tight layout makes room for the suptitle itself
     return fig
 
 
