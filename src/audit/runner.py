@@ -334,7 +334,9 @@ def _ingest(client_dir: Path, config: AuditConfig, o: RunOptions, timings: dict)
     elif not cache_dir(client_dir).is_dir():
         raise UsageError(f"{client_dir}: no canonical tables; run `audit ingest {client_dir}` first")
     timings["ingest_s"] = round(time.perf_counter() - t, 3)
-    inputs = {"audit.yml": _sha256(client_dir / "audit.yml")}
+    from .ingest.state import sha256_of
+
+    inputs = {"audit.yml": sha256_of(client_dir / "audit.yml")}
     if o.ingest and report:
         inputs |= {f["file"]: f["sha256"] for f in report.get("files", [])}
     elif have_ingest:
@@ -598,16 +600,6 @@ def package_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             out[n] = "not installed"
     return out
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _now() -> str:
