@@ -332,6 +332,7 @@ def test_the_kernel_server_preloads_the_tables_it_is_asked_for(client, tmp_path)
     if server is None:
         pytest.skip("no warm kernels on this platform")
     assert server.preload(str(client)) is True
+    assert server.is_ready()  # asking waited for it: the runner's non-blocking check agrees
     assert server._ask({"preload": str(tmp_path / "no-such-client")}, []) == {"tables": 0}
     r = run(options(client, tmp_path / "out", only=["03"]))  # the runner asks for the client's own tables
     assert r.exit_code == 0 and r.notebooks[0]["kernel"] == "warm"
