@@ -176,6 +176,22 @@ def test_ads_misaligned():
     assert f["marketing.ads_misaligned"].numbers["misaligned_share"] == pytest.approx(20 / 90)
 
 
+def test_spend_in_other_currencies_is_left_out_and_said():
+    """audit.yml says EUR: USD rows are not added to euros; a finding names what is left out."""
+    df = table("ads", level="campaign", campaign=["A", "B", "C"], objective=["sales", "engagement", "engagement"],
+               currency=["EUR", "USD", None], spend=[60.0, 1000, 40], period_start=[JAN[0]] * 3,
+               period_end=[JAN[1]] * 3)
+    assert mk.spend_by_objective(df, currency="EUR").to_dict() == {"sales": 60.0, "engagement": 40.0}
+    assert mk.spend_in_other_currencies(df, "eur").to_dict() == {"USD": 1000.0}
+    f = {x.id: x for x in mk.objective_findings(cfg(["sales"]), posts(), df)}
+    other = f["marketing.ad_spend_in_other_currencies"]
+    assert other.severity == "medium" and other.numbers["left_out"] == {"USD": 1000.0} and "1,000 USD" in other.detail
+    # 40 of 100 EUR serve no sales objective (the 1,000 USD would have made it 1,040 of 1,100)
+    assert f["marketing.ads_misaligned"].numbers["misaligned_share"] == pytest.approx(0.4)
+    assert "marketing.ad_spend_in_other_currencies" not in {
+        x.id for x in mk.objective_findings(cfg(["sales"]), posts(), df[df["currency"] != "USD"])}
+
+
 def test_sales_without_conversion_data():
     f = {x.id for x in mk.objective_findings(cfg(["sales"]), posts(), ads())}
     assert "marketing.sales_without_conversion_data" in f

@@ -110,6 +110,13 @@ def test_social_result_by_hand():
     assert r["known"].all()
 
 
+def test_social_result_counts_ad_spend_in_the_audit_currency_only():
+    two = table("ads", platform=["meta_ads", "meta_ads"], level="campaign", campaign=["a", "c"],
+                spend=[300.0, 900], currency=["EUR", "GBP"])
+    r = op.social_result(inbox(), web(), two, cfg(team_hourly_cost=30), JAN).set_index("item")
+    assert r.loc["social ad spend", "amount"] == -300  # the GBP campaign is not added to euros
+
+
 def test_social_result_unknown_without_team_cost():
     r = op.social_result(inbox(), web(), ads(), cfg(other_social_revenue=200), JAN).set_index("item")
     assert pd.isna(r.loc["result", "amount"]) and not r.loc["result", "known"]

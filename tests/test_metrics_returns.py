@@ -85,6 +85,17 @@ def test_returns_summary_by_hand():
     assert s["returns.cost_per_acquisition"].value == pytest.approx(200 / 4)
 
 
+def test_ad_figures_count_only_the_audit_currency():
+    """A LinkedIn account billed in USD next to Meta in the audit's EUR: its spend and leads stay
+    out of every ad figure rather than being added to euros."""
+    a = ads().assign(currency=["EUR", "EUR", "EUR", "USD"])
+    s = by_metric(rt.returns_summary(traffic(), a, CFG))
+    assert CFG.currency == "EUR"
+    assert s["returns.cost_per_lead"].value == pytest.approx(100 / 20)  # the USD lead campaign left out
+    assert s["returns.roas_analytics"].value == pytest.approx(300 / 300)
+    assert s["returns.roas_platform"].value == pytest.approx(800 / 200)
+
+
 def test_cost_per_lead_refuses_mixed_result_types():
     a = ads().assign(result_type=["purchase", "lead", "purchase", "contact form"])
     assert by_metric(rt.returns_summary(traffic(), a, CFG))["returns.cost_per_lead"].value is None

@@ -91,11 +91,16 @@ def _safe_div(a, b, scale: float = 1.0):
         return np.where(b > 0, scale * a / b, np.nan)
 
 
-def ads_in_scope(ads: pd.DataFrame, account: str | None = None, period: Period | None = None) -> pd.DataFrame:
+def ads_in_scope(ads: pd.DataFrame, account: str | None = None, period: Period | None = None,
+                 currency: str | None = None) -> pd.DataFrame:
     """Ad rows to count: the account's rows whose reporting range overlaps the period, at one level
     per platform (campaign rows when there are any, else ad sets, else ads), exact duplicates
-    (same object, same range) dropped, keeping the last exported."""
+    (same object, same range) dropped, keeping the last exported. With `currency`, only the rows
+    in that currency (or naming none): a total of money never adds two currencies together (see
+    `spend_in_other_currencies` for what is left out)."""
     df = ads if account is None else ads[ads["account"] == account]
+    if currency is not None:
+        df = df[~_other_currency(df, currency)]
     df = overlapping(df, period)
     if df.empty:
         return df
@@ -107,6 +112,19 @@ def ads_in_scope(ads: pd.DataFrame, account: str | None = None, period: Period |
     ident = ["platform", "level", "campaign_id", "campaign", "adset_id", "adset", "ad_id", "ad",
              "period_start", "period_end", "result_type"]
     return df.drop_duplicates(subset=ident, keep="last")
+
+
+def _other_currency(df: pd.DataFrame, currency: str) -> np.ndarray:
+    code = df["currency"].astype("str").str.strip().str.upper()
+    return (code.notna() & (code != currency.strip().upper())).to_numpy(dtype=bool)
+
+
+def spend_in_other_currencies(ads: pd.DataFrame, currency: str, account: str | None = None,
+                              period: Period | None = None) -> pd.Series:
+    """Spend per currency of the ad rows `ads_in_scope(..., currency=currency)` leaves out."""
+    df = ads_in_scope(ads, account, period)
+    df = df[_other_currency(df, currency)]
+    return df["spend"].groupby(df["currency"].astype("str").str.strip().str.upper()).sum(min_count=1).dropna()
 
 
 # Cost and rate columns: (numerator, denominator, scale), each a ratio of sums over rows where both are known.
@@ -249,9 +267,11 @@ def link_share(posts: pd.DataFrame, config: AuditConfig, period: Period | None =
     return proportion(k, len(df), M_LINK_SHARE.id, "brand posts"), with_clicks
 
 
-def spend_by_objective(ads: pd.DataFrame, account: str | None = None, period: Period | None = None) -> pd.Series:
-    """Ad spend per normalised ad objective ('(not set)' when missing), largest first."""
-    df = ads_in_scope(ads, account, period)
+def spend_by_objective(ads: pd.DataFrame, account: str | None = None, period: Period | None = None,
+                       currency: str | None = None) -> pd.Series:
+    """Ad spend per normalised ad objective ('(not set)' when missing), largest first; in `currency`
+    only when it is given (see ads_in_scope)."""
+    df = ads_in_scope(ads, account, period, currency)
     if df.empty:
         return pd.Series(dtype=float)
     obj = df["objective"].astype("str").str.casefold().fillna("(not set)")
@@ -268,7 +288,9 @@ def objective_findings(config: AuditConfig, posts: pd.DataFrame, ads: pd.DataFra
       none of the business objectives (high from 50 %, medium from 20 %); the aligned share is
       metric marketing.spend_aligned_with_objectives (numbers['aligned_share']);
     - marketing.sales_without_conversion_data: a sales objective, ad spend, and no conversion
-      reported by the ads exports.
+      reported by the ads exports;
+    - marketing.ad_spend_in_other_currencies: ad rows in another currency than audit.yml's, left
+      out of the checks above and of every other money total (medium).
     Each finding carries the numbers it rests on."""
     out: list[Finding] = []
     objectives = set(config.objectives)
@@ -300,7 +322,17 @@ def objective_findings(config: AuditConfig, posts: pd.DataFrame, ads: pd.DataFra
                                    f"{share:.0%} of posts link to the site", "Posts point to the brand's site "
                                    "regularly, in line with the objectives.", nums))
 
-    by_obj = spend_by_objective(ads, config.brand.name, period)
+    other = spend_in_other_currencies(ads, config.currency, config.brand.name, period)
+    if len(other):
+        amounts = ", ".join(f"{v:,.0f} {k}" for k, v in other.items())
+        out.append(Finding(
+            "marketing.ad_spend_in_other_currencies", DIRECTION, "medium",
+            f"Ad spend in other currencies than {config.currency} is left out of the totals",
+            f"The ads exports also report {amounts}. Amounts in different currencies are never added "
+            f"together: spend, costs and returns on ad spend count only the rows in {config.currency} "
+            "(audit.yml `currency`). The campaign table shows each currency apart.",
+            {"currency": config.currency, "left_out": {k: float(v) for k, v in other.items()}}))
+    by_obj = spend_by_objective(ads, config.brand.name, period, config.currency)
     known = by_obj.drop("(not set)", errors="ignore")
     if known.sum() > 0:
         serving = set().union(*(AD_OBJECTIVES_FOR.get(o, frozenset()) for o in objectives))
@@ -325,7 +357,7 @@ def objective_findings(config: AuditConfig, posts: pd.DataFrame, ads: pd.DataFra
                                "Ad objectives match the business objectives.", nums))
 
     if "sales" in objectives:
-        df = ads_in_scope(ads, config.brand.name, period)
+        df = ads_in_scope(ads, config.brand.name, period, config.currency)
         spend = df["spend"].sum()
         if spend > 0 and df["conversions"].fillna(0).sum() == 0 and df["conversion_value"].fillna(0).sum() == 0:
             out.append(Finding(

@@ -132,7 +132,7 @@ def social_result(inbox: pd.DataFrame, web_traffic: pd.DataFrame, ads: pd.DataFr
     savings = figures[f"{M_SAVINGS.id}:vs call centre"]
     if config.costs.call_centre_cost_per_contact is None:
         savings = 0.0  # no call centre to compare with: no savings claimed, the result can still be computed
-    ads_df = ads_in_scope(ads, config.brand.name, period)
+    ads_df = ads_in_scope(ads, config.brand.name, period, config.currency)  # the result is in that currency
     ads_df = ads_df[~ads_df["platform"].isin(NON_SOCIAL_AD_PLATFORMS).to_numpy()]
     spend = float(ads_df["spend"].sum()) if len(ads_df) else 0.0  # no ads export: no ad spend
     cost = care_cost(config.costs, period)

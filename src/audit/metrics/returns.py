@@ -55,23 +55,25 @@ M_SOCIAL_REVENUE = metric(
     "returns.social_revenue", "Revenue from social visits", DIRECTION, "currency",
     "revenue of sessions from social channel groups (web analytics)", aggregation="sum over rows",
     caveats="last-click attribution by the analytics tool; in the property's currency")
+_ONE_CURRENCY = "ad rows in another currency than audit.yml's `currency` are left out (never added together)"
 M_ROAS = metric(
     "returns.roas_platform", "Return on ad spend (as the ad platforms report it)", DIRECTION, "ratio",
     "conversion value reported by the social ad platforms", "spend (rows with both figures)", "ratio of sums",
     caveats="the platforms' attribution windows (Meta: 7-day click by default) and modelled conversions "
-            "overstate what web analytics sees")
+            f"overstate what web analytics sees; {_ONE_CURRENCY}")
 M_ROAS_WEB = metric(
     "returns.roas_analytics", "Return on ad spend (web analytics)", DIRECTION, "ratio",
     "revenue of Paid Social sessions in web analytics", "spend on social ad platforms", "ratio of sums",
     caveats="needs paid links tagged as paid (utm_medium such as paid_social or cpc); untagged ads land in "
-            "Organic Social and this figure is then too low")
+            f"Organic Social and this figure is then too low; {_ONE_CURRENCY}")
 M_CPL = metric(
     "returns.cost_per_lead", "Cost per lead", DIRECTION, "currency", "spend of social ads with the leads objective",
-    "results of those ads (one result type)", "ratio of sums over rows with both figures", higher_is_better=False)
+    "results of those ads (one result type)", "ratio of sums over rows with both figures", caveats=_ONE_CURRENCY,
+    higher_is_better=False)
 M_CPA = metric(
     "returns.cost_per_acquisition", "Cost per acquisition", DIRECTION, "currency", "spend on social ads",
     "conversions (purchases) those ads report", "ratio of sums over rows with both figures",
-    caveats="blended over all campaigns that report conversions", higher_is_better=False)
+    caveats=f"blended over all campaigns that report conversions; {_ONE_CURRENCY}", higher_is_better=False)
 M_CLICK_RATIO = metric(
     "returns.sessions_per_link_click", "Social sessions per platform link click", DIRECTION, "ratio",
     "sessions from social channel groups in web analytics", "link clicks reported by the platforms "
@@ -149,8 +151,9 @@ def social_vs_other_channels(web_traffic: pd.DataFrame, period: Period | None = 
     return out
 
 
-def _social_ads(ads: pd.DataFrame, account: str | None, period: Period | None) -> pd.DataFrame:
-    df = ads_in_scope(ads, account, period)
+def _social_ads(ads: pd.DataFrame, account: str | None, period: Period | None,
+                currency: str | None = None) -> pd.DataFrame:
+    df = ads_in_scope(ads, account, period, currency)
     return df[~df["platform"].isin(NON_SOCIAL_AD_PLATFORMS).to_numpy()]
 
 
@@ -180,7 +183,7 @@ def returns_summary(web_traffic: pd.DataFrame, ads: pd.DataFrame, config: AuditC
     out.append(Estimate(None if pd.isna(rev) else float(rev), int(soc["revenue"].notna().sum()),
                         metric=M_SOCIAL_REVENUE.id, label="social"))
 
-    a = _social_ads(ads, config.brand.name, period)
+    a = _social_ads(ads, config.brand.name, period, config.currency)  # money in one currency only
     spend = a["spend"].sum(min_count=1)
     v, s = _both(a, "conversion_value", "spend")
     out.append(Estimate(v / s if s > 0 else None, int((a["conversion_value"].notna() & a["spend"].notna()).sum()),
