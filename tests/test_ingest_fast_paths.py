@@ -432,6 +432,20 @@ def test_counts_with_commas_and_suffixes_read_as_by_the_full_clean_up(extra):
     assert (V._grouped_numbers(cells) is None) == bool(extra)
 
 
+@pytest.mark.parametrize("extra", [(), ("-nan",), ("1,234",), ("abc",)])
+def test_plain_number_chunks_read_as_by_the_general_path(extra):
+    from audit.ingest.registry import ParseContext
+    rng = random.Random(8)
+    wordings = ["12", "-7", "0.25", "1e3", "inf", "", "-", "N/A", " 42 ", "nan", *extra]
+    s = pd.Series([rng.choice(wordings) for _ in range(2_000)], dtype="str", index=range(3, 2_003))
+    ctx = ParseContext(source="x.csv")
+    got, got_facts = ctx.read_numbers(s)
+    with mock.patch.object(V, "_plain_column", lambda *a: None):
+        want, want_facts = ctx.read_numbers(s)
+    pd.testing.assert_series_equal(got, want, check_exact=True)
+    assert got_facts == want_facts
+
+
 def test_plain_iso_dates_read_by_pyarrow_as_by_pandas():
     cells = ["2024-01-15 12:34:56", "2024-01-15T12:34:56", "2024-01-15", "2024-01-15 12:34", "1999-12-31 23:59:59"]
     s = pd.Series(cells * 3, dtype="str", index=range(3, 18))

@@ -12,6 +12,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 
 from ..config import AuditConfig, Source
@@ -245,6 +246,17 @@ class ParseContext:
     def read_numbers(self, series: pd.Series) -> tuple[pd.Series, "NumberFacts"]:
         """`numbers` on one chunk of a column, without its side effects: the values, and what
         `settle_numbers` needs to warn or raise once for the whole column. Safe in worker threads."""
+        arr = V.arrow_strings(series)
+        if arr is not None:  # plain numbers (most columns): one pass, the placeholders found once
+            arr = V.whole(arr)
+            missing = V._blank_arrow(arr)
+            plain = V._plain_column(arr, missing)
+            if plain is not None:
+                empty = np.isnan(plain)
+                out = pd.Series(plain, index=series.index, dtype="float64")
+                if (empty & ~missing).any():  # "-nan" and the like: worded by number_facts
+                    return out, number_facts(series, out, ".")
+                return out, NumberFacts(".", filled=not empty.all())
         out, rep = V._to_number(series, None, True)
         return out, number_facts(series, out, rep.decimal)
 
