@@ -39,6 +39,7 @@ from .. import values as V
 from ..registry import DateFacts, Format, NumberFacts, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
 from ..streaming import ordered_map
+from .facebook import total_of
 
 CHUNK_ROWS = 20_000
 PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "linkedin", "news", "blogs", "forums", "web",
@@ -340,7 +341,7 @@ class Mentions(Format):
                             block.source)
         accounts = _Accounts(ctx, block.preamble)
         fields = [f for f in NUMBER_FIELDS if f in cols]
-        done, undated, date_facts, number_facts = [], 0, [], {f: [] for f in fields}
+        done, undated, unassigned, date_facts, number_facts = [], 0, 0, [], {f: [] for f in fields}
         # Chunks are cleaned and typed two at a time; what has side effects (warnings, the project →
         # account cache) is settled here, in file order.
         for d, project, lost, ids, typed in ordered_map(lambda chunk: self._row_local(chunk, cols, accounts),
@@ -356,11 +357,16 @@ class Mentions(Format):
             if not dated.all():
                 d = d[dated]
                 undated += int((~dated).sum())
+            missing = d["account"].isna()
+            if missing.any():
+                unassigned += int(missing.sum())
+                d["account"] = d["account"].fillna(accounts.default)
             d["published_at"] = when[0].array  # the rows of d, in order
             date_facts.append(when[1])
             for f, (values, facts) in zip(fields, numbers):
-                d[f] = values.to_numpy()
                 number_facts[f].append(facts)
+            for f, values in self._number_columns(dict(zip(fields, (v for v, _ in numbers))), cols).items():
+                d[f] = values.to_numpy()
             done.append(d)
         done = done[0] if len(done) == 1 else pd.concat(done)
         ctx.drop(undated, "mention without a publication date")
@@ -372,7 +378,22 @@ class Mentions(Format):
             ctx.settle_dates(cols["published_at"], date_facts)
             for f in fields:
                 ctx.settle_numbers(cols[f], number_facts[f])
-        return {"mentions": self._finish(done, cols, ctx, accounts)}
+        if unassigned and ctx.config is not None:
+            ctx.warn(f"{unassigned} mention(s) name neither the brand nor a competitor (no project, no keyword "
+                     f"of audit.yml in the text); counted as {accounts.default!r}")
+        out = done.drop(columns=["account", "platform"])
+        return {"mentions": ctx.finish(out, done["platform"], done["account"])}
+
+    @staticmethod
+    def _number_columns(numbers: dict[str, pd.Series], cols: dict[str, str]) -> dict[str, pd.Series]:
+        """The numeric columns of the table; without an engagement total in the file, likes + comments +
+        shares, empty only when all three are (the three themselves are not kept)."""
+        out = {f: v for f, v in numbers.items() if f not in ("likes", "comments", "shares")}
+        if "engagement" not in cols:
+            total = total_of([numbers.get(f) for f in ("likes", "comments", "shares")])
+            if total is not None:
+                out["engagement"] = total
+        return out
 
     def _row_local(self, chunk: pd.DataFrame, cols: dict[str, str], accounts: _Accounts):
         """What one chunk of rows decides on its own: cleaned texts, platform, source, account, id,
@@ -454,26 +475,10 @@ class Mentions(Format):
         raw = raw[0] if len(raw) == 1 else pd.concat(raw)
         done = done.copy(deep=False)
         done["published_at"] = ctx.dates(raw, cols["published_at"], formats=self.date_formats)  # same rows
-        for f in fields:
-            done[f] = ctx.numbers(raw, cols[f])
+        numbers = {f: ctx.numbers(raw, cols[f]) for f in fields}
+        for f, values in self._number_columns(numbers, cols).items():
+            done[f] = values
         return done
-
-    def _finish(self, done: pd.DataFrame, cols: dict[str, str], ctx: ParseContext,
-                accounts: _Accounts) -> pd.DataFrame:
-        if "engagement" not in cols:
-            # No engagement total given: likes + comments + shares, empty only when all three are.
-            parts = [done[f] for f in ("likes", "comments", "shares") if f in done]
-            if parts:
-                done["engagement"] = pd.concat(parts, axis=1).sum(axis=1, min_count=1)
-        unassigned = int(done["account"].isna().sum())
-        if unassigned and ctx.config is not None:
-            ctx.warn(f"{unassigned} mention(s) name neither the brand nor a competitor (no project, no keyword "
-                     f"of audit.yml in the text); counted as {accounts.default!r}")
-        account = done["account"].fillna(accounts.default)
-        platform = done["platform"]
-        out = done.drop(columns=["account", "platform", "likes", "comments", "shares"], errors="ignore")
-        return ctx.finish(out, platform, account)
-
 
 @register
 class Brand24(Mentions):
