@@ -485,19 +485,6 @@ def test_ordered_map_keeps_order_and_raises_the_first_error():
         list(streaming.ordered_map(boom, range(20), workers=2))
 
 
-def test_started_gives_each_result_or_its_error():
-    def f(x):
-        if x == 3:
-            raise ValueError("three")
-        return x * 2
-    for workers in (1, 2):
-        with mock.patch.object(streaming, "WORKERS", workers):
-            results = streaming.started(f, range(5))
-            assert [r() for i, r in enumerate(results) if i != 3] == [0, 2, 4, 8]
-            with pytest.raises(ValueError, match="three"):
-                results[3]()
-
-
 def test_read_ahead_passes_items_and_errors_and_stops_when_dropped():
     with mock.patch.object(streaming, "WORKERS", 2):
         assert list(streaming.read_ahead(iter(range(100)))) == list(range(100))

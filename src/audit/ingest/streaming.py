@@ -7,7 +7,6 @@ back in input order, so whatever the caller does with them happens in file order
 """
 from __future__ import annotations
 
-import functools
 import os
 import queue
 import threading
@@ -86,15 +85,3 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
         finally:
             for f in pending:
                 f.cancel()
-
-
-def started(fn: Callable[[T], R], items: Iterable[T]) -> list[Callable[[], R]]:
-    """fn(item) for each item, begun now on WORKERS threads; each returned callable waits for its
-    result (raising what fn raised). With one worker, each runs when its result is asked for."""
-    items = list(items)
-    if WORKERS <= 1 or len(items) <= 1:
-        return [functools.partial(fn, item) for item in items]
-    pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="audit-column")
-    futures = [pool.submit(fn, item) for item in items]
-    pool.shutdown(wait=False)  # the threads end with the last task
-    return [f.result for f in futures]
