@@ -355,6 +355,17 @@ def test_clean_text_keeps_the_bytes_and_drops_the_placeholders():
             V.arrow_strings(got).validate(full=True)
 
 
+def test_cells_beyond_latin1_counted_in_bytes():
+    rng = random.Random(9)
+    alphabet = ["a", "Z", " ", "é", "ÿ", "À", "\u00bf", "\u00a0", "ā", "€", "✨", "𝐋", "ﬁ", "\u0301"]
+    cells = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(6))) for _ in range(3_000)] + [None, ""]
+    arr = pa.array(cells, pa.large_string())
+    for part in (arr, arr.slice(5), arr.slice(0, 0)):
+        want = [c is not None and any(ord(ch) > 0x7F and not 0xC0 <= ord(ch) <= 0xFF for ch in c)
+                for c in part.to_pylist()]
+        assert V._beyond_latin1(part).tolist() == want
+
+
 def test_nfkc_agrees_with_unicodedata():
     rng = random.Random(4)
     alphabet = list("abc XYZ\t\n\x01") + ["é", "à", "ÿ", "Ã", "\u00a0", "ª", "²", "ﬁ", "𝐋", "ｆ", "e\u0301", "\u0301",

@@ -195,10 +195,7 @@ def nfkc_arrow(arr):
     import pyarrow as pa
     import pyarrow.compute as pc
     one = whole(arr)
-    todo = pc.fill_null(pc.invert(pc.string_is_ascii(one)), False).to_numpy(zero_copy_only=False)
-    if todo.any():
-        todo &= ~_latin1_letters(one)
-    where = np.flatnonzero(todo)
+    where = np.flatnonzero(_beyond_latin1(one))
     if where.size:
         cells = one.take(where)
         stable = pc.fill_null(pc.match_substring_regex(cells, _nfkc_stable()), True)
@@ -211,20 +208,19 @@ def nfkc_arrow(arr):
     return pc.replace_with_mask(one, pa.array(mask), pa.array(changed, one.type))
 
 
-def _latin1_letters(arr) -> np.ndarray:
-    """Cells made of ASCII and U+00C0-U+00FF (two bytes, the first 0xC3) only: their bytes outnumber
-    their characters by their count of 0xC3 bytes, exactly."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    _, offsets, data = arr.buffers()
-    if data is None:
-        return np.ones(len(arr), dtype=bool)
-    ends = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)
-    ends = ends[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
-    leads = np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]] == 0xC3) + ends[0]
-    counts = np.diff(np.searchsorted(leads, ends))
-    chars = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
-    return np.diff(ends) - chars == counts
+def _beyond_latin1(arr) -> np.ndarray:
+    """Cells (not null) with a character outside ASCII and U+00C0-U+00FF. Counted in bytes: each of
+    those letters is two bytes at or above 0x80, the first 0xC3 (never a continuation byte), and
+    any other character beyond ASCII adds bytes at or above 0x80 without a 0xC3."""
+    text, ends = cell_bytes(arr)
+    high = np.flatnonzero(text >= 0x80)
+    if not high.size:
+        return np.zeros(len(arr), dtype=bool)
+    leads = high[text[high] == 0xC3]
+    out = np.diff(np.searchsorted(high, ends)) != 2 * np.diff(np.searchsorted(leads, ends))
+    if arr.null_count:
+        out &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return out
 
 
 @dataclass
