@@ -67,8 +67,9 @@ def read_ahead(items: Iterable[T], depth: int = 2) -> Iterator[T]:
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> Iterator[R]:
-    """fn(item) for each item, `workers` (default WORKERS) at a time, yielded in input order. At most
-    `workers` items are taken from `items` ahead of the one the caller is given (memory stays bounded)."""
+    """fn(item) for each item, `workers` (default WORKERS) at a time, yielded in input order. `workers`
+    items are taken from `items` ahead of the one the caller is given, so that every worker has one
+    while the caller deals with it (memory stays bounded)."""
     workers = workers or WORKERS
     if workers <= 1:
         yield from map(fn, items)
@@ -78,7 +79,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
         try:
             for item in items:
                 pending.append(pool.submit(fn, item))
-                if len(pending) >= workers:
+                if len(pending) > workers:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
