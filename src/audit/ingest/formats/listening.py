@@ -25,6 +25,7 @@ chunk was read as the whole file would have been; otherwise those columns are re
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import ClassVar
@@ -140,6 +141,12 @@ def _platform_of(category: str | None, host: str | None, default: str | None = N
     if named is None:  # "videos", "other socials": a network we cannot name
         return "other"
     return "web" if host else "other"
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same category and host come back chunk after chunk
+def _platform_of_key(key: str, default: str | None) -> str:
+    """`_platform_of` for "category\x1fhost"."""
+    return _platform_of(*key.split("\x1f"), default)
 
 
 def _host_platform(host: str | None) -> str | None:
@@ -419,7 +426,7 @@ class Mentions(Format):
                                           pa.scalar("\x1f", pa.large_string()))
         default = accounts.ctx.override.platform if accounts.ctx.override else None
         out["source"] = _series(pc.coalesce(pc.if_else(looks_url, source_host, source), host, category), index)
-        out["platform"] = _series(V.map_distinct_arrow(key, lambda k: _platform_of(*k.split("\x1f"), default)), index)
+        out["platform"] = _series(V.map_distinct_arrow(key, lambda k: _platform_of_key(k, default)), index)
         project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(index)
         out["account"] = accounts.assign(None, [out["title"], out["text"]]) if project is None else None
         if "sentiment" in cols:
