@@ -27,10 +27,12 @@ from pathlib import Path
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported once by the server; every notebook would otherwise import them again.
 PRELOAD = (
-    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.special", "matplotlib.pyplot", "pandera.pandas",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "sqlite3",
-    "psutil", "jinja2", "mistune", "audit", "audit.tables", "audit.record", "audit.display", "audit.style",
-    "audit.metrics",
+    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.special", "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger",
+    "sqlite3", "psutil", "jinja2", "mistune", "encodings.utf_8_sig", "audit", "audit.session", "audit.tables",
+    "audit.record", "audit.display", "audit.style", "audit.metrics",
+    # what pandas imports on first use, in nearly every notebook (reshaping, text rendering of frames)
+    "pandas.core.reshape.reshape", "pandas.io.formats.string",
 )
 # Imported once the first kernels are running, when the server is idle: only some notebooks need
 # them (customer care's survival curves), and a second of import should not hold back every kernel.
