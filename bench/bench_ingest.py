@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # bench/machine.py
+
 TARGET_MB_S = 50.0
 TARGET_PEAK_X = 3.0
 WORDS = ("the new serum is great but the price went up again and delivery took ages honestly I love the texture "
@@ -232,6 +234,7 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="audit-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s); files in {folder}")
+    print(machine.describe("before"))
     met = []
     try:
         if args.only in (None, "mentions"):
@@ -247,6 +250,7 @@ def main() -> None:
             for f in folder.iterdir():
                 f.unlink()
             folder.rmdir()
+    print(machine.describe("after"))
     print("targets met (speed, whole-process peak)" if all(met) else "targets NOT met (speed, whole-process peak)")
 
 

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # bench/machine.py
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -38,6 +40,7 @@ def main() -> int:
     from audit.runner import RunOptions, run, select_notebooks
 
     notebooks = select_notebooks(args.notebooks, args.only)
+    speed_before = machine.describe("before")
     scratch = Path(tempfile.mkdtemp(prefix="bench-runner-"))
     try:
         if not args.no_ingest:
@@ -65,6 +68,8 @@ def main() -> int:
             "cores": os.cpu_count(),
         }
         print(f"{len(notebooks)} notebooks on {args.client}")
+        print(speed_before)
+        print(machine.describe("after"))
         print(f"runner (audit run, jobs={figures['jobs']}): {runner_s:6.1f} s   exit {result.exit_code}   "
               f"phases: {', '.join(f'{k} {v:.1f}' for k, v in phases.items())}")
         if naive_s is not None:
