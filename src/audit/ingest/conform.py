@@ -59,7 +59,6 @@ def _conformant(table: str, df: pd.DataFrame) -> pd.DataFrame | None:
     return pd.DataFrame(out, index=index, copy=False)
 
 
-
 def _same_instants(s: pd.Series, want) -> pd.Series | None:
     """A datetime column in another unit (a scalar Timestamp broadcast by pandas 3 is in µs) as `want`,
     when that is exact; None for any other difference of dtype (pandera decides those)."""

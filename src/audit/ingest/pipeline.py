@@ -28,7 +28,6 @@ from .sniff import read_blocks
 from .state import REPORT_NAME, client_files, settings_key, sha256_of, unchanged_report
 
 
-
 @dataclass
 class FileResult:
     file: str

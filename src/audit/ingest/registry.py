@@ -159,7 +159,7 @@ def number_facts(s: pd.Series, out: pd.Series, decimal: str | None = None) -> Nu
     # an empty result is bad unless the cell was a placeholder
     arr = V.arrow_strings(s)
     if arr is not None:  # over the whole column: cheaper than picking the empty cells out first
-        bad = pd.Series(empty & ~V._blank_arrow(arr), index=s.index)
+        bad = pd.Series(empty & ~V.blank_arrow(arr), index=s.index)
     else:
         bad = pd.Series(empty, index=s.index)
         bad[empty] = ~V.blank(s[empty]).to_numpy()
@@ -249,7 +249,7 @@ class ParseContext:
         arr = V.arrow_strings(series)
         if arr is not None:  # plain numbers (most columns): one pass, the placeholders found once
             arr = V.whole(arr)
-            missing = V._blank_arrow(arr)
+            missing = V.blank_arrow(arr)
             plain = V._plain_column(arr, missing)
             if plain is not None:
                 empty = np.isnan(plain)

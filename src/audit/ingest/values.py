@@ -83,7 +83,7 @@ def blank(series: pd.Series) -> pd.Series:
     """True where the cell is a placeholder for 'no value'."""
     arr = arrow_strings(series)
     if arr is not None:
-        return pd.Series(_blank_arrow(arr), index=series.index)
+        return pd.Series(blank_arrow(arr), index=series.index)
     s = series.astype("str").str.strip()
     # Only short cells can be placeholders (long texts are not lower-cased for nothing); the
     # placeholders are ASCII or caseless, so lower() (a pyarrow kernel) does what casefold() would.
@@ -94,7 +94,7 @@ def blank(series: pd.Series) -> pd.Series:
     return pd.Series(out, index=series.index)
 
 
-def _blank_arrow(arr) -> np.ndarray:
+def blank_arrow(arr) -> np.ndarray:
     """`blank` in pyarrow: strip, then `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings
     (utf8_lower, is_in), on the stripped cells that can be a placeholder: empty, or short (at most 4
     bytes a character) and starting with a byte a placeholder starts with."""
@@ -167,7 +167,7 @@ def clean_text(series: pd.Series) -> pd.Series:
     arr = arrow_strings(series)
     if arr is None:
         return nfkc(series.where(~blank(series)))
-    kept = _without(whole(arr), _blank_arrow(arr))
+    kept = _without(whole(arr), blank_arrow(arr))
     return pd.Series(pd.array(nfkc_arrow(kept), dtype=series.dtype), index=series.index, name=series.name)
 
 
@@ -304,7 +304,7 @@ def _to_number_cells(series: pd.Series, decimal: str | None,
         # the full clean-up below costs ~20 string passes.
         import pyarrow.compute as pc
         arr = whole(arr)
-        missing = _blank_arrow(arr)
+        missing = blank_arrow(arr)
         kept = _without(pc.utf8_trim_whitespace(arr), missing)
         fast = _plain_arrow(kept)  # = _plain_column(arr, missing)
         if fast is not None:
@@ -425,7 +425,7 @@ def _grouped_numbers(cells) -> tuple[np.ndarray, bool] | None:
 
 def _plain_column(arr, missing: np.ndarray) -> np.ndarray | None:
     """The fast path of `_to_number_cells` on a pyarrow string array whose placeholders (`missing`, from
-    _blank_arrow) are known: float64 when every other cell, stripped, is a plain number."""
+    blank_arrow) are known: float64 when every other cell, stripped, is a plain number."""
     import pyarrow.compute as pc
     return _plain_arrow(_without(pc.utf8_trim_whitespace(arr), missing))
 

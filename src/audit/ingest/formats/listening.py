@@ -452,7 +452,7 @@ class Mentions(Format):
             t = pc.utf8_trim_whitespace(_arrow(chunk[cols["time"]]))
             when = pc.replace_substring_regex(when, r"[ T]00:00(?::00)?$", "")  # an Excel date cell at midnight
             has_time = pc.fill_null(pc.match_substring(when, ":"), False).to_numpy(zero_copy_only=False)
-            add = ~V._blank_arrow(t) & ~has_time  # Meltwater repeats the time in Date
+            add = ~V.blank_arrow(t) & ~has_time  # Meltwater repeats the time in Date
             if add.any():
                 joined = pc.binary_join_element_wise(when, t, pa.scalar(" ", pa.large_string()))
                 when = pc.if_else(pa.array(add), joined, when)

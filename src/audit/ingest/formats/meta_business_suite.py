@@ -247,7 +247,6 @@ class FacebookContent(_Content):
                             forbidden=["Account username", "Video asset ID"])
 
 
-
 @register
 class InstagramContent(_Content):
     id = "meta.ig_content"
@@ -274,7 +273,6 @@ class VideoContent(_Content):
         return header_score(block, ["Video asset ID", set(COMMON["publish"])],
                             optional=["Universal video ID", "Page ID", "Page name", "Reach", "3-second video views",
                                       "Seconds viewed", "Average Seconds viewed"])
-
 
 
 # --- per-metric daily series ----------------------------------------------------------------------------
