@@ -230,3 +230,28 @@ def test_theme_is_seaborn_whitegrid_with_the_report_settings():
         style.use()
         ours = {k: v for k, v in mpl.rcParams.items() if k != "image.cmap"}
     assert ours == seaborn_sets
+
+
+def test_charts_are_laid_out_in_one_pass_with_the_result_of_two():
+    """A chart with no room to keep is laid out once (rect=None); matplotlib's default, a
+    rectangle covering the whole figure, measures it twice. Both must give the same drawing."""
+    import io
+
+    from matplotlib.layout_engine import TightLayoutEngine
+
+    df = pd.DataFrame({"cat": [f"A rather long category name {i}" for i in range(8)], "v": np.linspace(0.01, 0.4, 8)})
+
+    def svg(engine) -> bytes:
+        fig = plots.bars(df, x="v", y="cat", title="Engagement rate by category", xlabel="Engagement rate (%)",
+                         percent=True)
+        assert fig.get_layout_engine().get()["rect"] is None  # the one-pass layout is the default
+        if engine is not None:
+            fig.set_layout_engine(engine)
+        out = io.BytesIO()
+        fig.savefig(out, format="svg", metadata={"Date": None})  # as the kernels save charts
+        plt.close(fig)
+        return out.getvalue()
+
+    assert svg(None) == svg(TightLayoutEngine(rect=(0, 0, 1, 1)))
+    room = plots.bars(df, x="v", y="cat", title="t", xlabel="x", source="Source: a caption")
+    assert room.get_layout_engine().get()["rect"][1] > 0  # a caption keeps its room

@@ -142,6 +142,7 @@ def _new_ax(ax, height: float | None = None):
     if ax is not None:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=(style.FIGSIZE[0], height or style.FIGSIZE[1]))
+    style.layout(fig)
     return fig, ax
 
 

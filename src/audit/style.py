@@ -174,7 +174,11 @@ def layout(fig: Any, *, bottom: float = 0.0, top: float = 1.0) -> None:
     fractions free (for a figure legend, a caption, a suptitle).
 
     Charts are saved at their own size, not cropped to their content (cropping draws every chart
-    twice), so whatever the axes do not hold must have its room kept here."""
+    twice), so whatever the axes do not hold must have its room kept here. With no room to keep,
+    the layout is computed in one pass: given a rectangle, matplotlib measures every chart twice
+    (the second time to fit it in the rectangle), which for the whole figure changes nothing and
+    costs a fifth of the time it takes to save the chart."""
     from matplotlib.layout_engine import TightLayoutEngine
 
-    fig.set_layout_engine(TightLayoutEngine(rect=(0, bottom, 1, top)))
+    whole = bottom == 0 and top == 1
+    fig.set_layout_engine(TightLayoutEngine(rect=None if whole else (0, bottom, 1, top)))
