@@ -182,6 +182,19 @@ def test_usage_errors(client, tmp_path, kw, message):
     assert r.exit_code == 2 and message in r.message and r.run_dir is None
 
 
+def test_the_kernelspec_is_read_as_jupyter_client_reads_it(client, tmp_path):
+    """The runner starts the server from the kernelspec read without jupyter_client (slow to
+    import): the same command line, and an unknown kernel is still refused, server or not."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from audit.kernels import kernelspec_argv
+
+    assert kernelspec_argv("social-audit") == KernelSpecManager().get_kernel_spec("social-audit").argv
+    assert kernelspec_argv("no-such-kernel") is None
+    r = run(options(client, tmp_path / "out", kernel="no-such-kernel", kernel_server=None))
+    assert r.exit_code == 2 and "not installed" in r.message and r.run_dir is None
+
+
 def test_a_folder_without_audit_yml_is_refused(tmp_path):
     r = run(options(tmp_path, tmp_path / "out"))
     assert r.exit_code == 2 and "audit.yml" in r.message

@@ -203,6 +203,22 @@ def _manager_class(server: KernelServer):
     return ForkedKernelManager
 
 
+def kernelspec_argv(name: str) -> list[str] | None:
+    """The command line of the kernelspec `name`, from the first kernel.json found where Jupyter
+    looks (as jupyter_client does), or None. jupyter_client itself takes a quarter of a second to
+    import, and the server, the run's longest start-up step, would wait for it."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        try:
+            argv = json.loads((Path(folder) / name.lower() / "kernel.json").read_text(encoding="utf-8"))["argv"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
+            return argv
+    return None
+
+
 def notebook_imports(paths: list[Path]) -> list[str]:
     """The modules the notebooks import (read from their code, not run), for the server to
     import once; cells that are not plain Python (magics) are skipped."""

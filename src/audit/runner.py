@@ -107,12 +107,12 @@ def _run(o: RunOptions, t0: float) -> RunResult:
     if not client_dir.is_dir():
         raise UsageError(f"{o.client_dir}: not a folder")
     notebooks = select_notebooks(Path(o.notebooks_dir), o.only)
-    _check_kernel(o.kernel)
     own_server = o.kernel_server is None
     # Started first: the server imports the libraries (seconds) while the rest gets ready here.
     given = o.kernel_server if o.warm_kernels and getattr(o.kernel_server, "kernel_name", None) == o.kernel else None
     server = _start_kernel_server(o, notebooks) if own_server else given
     try:
+        _check_kernel(o.kernel)
         from .config import load_config  # after the server started: pydantic takes a while to import
 
         config = load_config(client_dir)
@@ -267,11 +267,16 @@ def check_parameters(notebooks: list[Path], names: list[str]) -> None:
 def start_kernel_server(kernel: str, notebooks: list[Path], start_timeout: float = START_TIMEOUT):
     """Start the warm-kernel server (see audit.kernels) for the kernelspec's Python, or return
     None when warm kernels cannot be used here (not POSIX, not an ipykernel kernelspec)."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
     from . import kernels
 
-    argv = KernelSpecManager().get_kernel_spec(kernel).argv
+    argv = kernels.kernelspec_argv(kernel)
+    if argv is None:  # not in a kernel.json where Jupyter keeps them: jupyter_client knows where else to look
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+        try:
+            argv = KernelSpecManager().get_kernel_spec(kernel).argv
+        except NoSuchKernel:
+            return None  # the runner refuses the run itself
     if not (kernels.available() and "-m" in argv
             and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["ipykernel_launcher"]):
         return None
