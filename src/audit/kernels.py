@@ -34,10 +34,6 @@ PRELOAD = (
     # what pandas imports on first use, in nearly every notebook (reshaping, text rendering of frames)
     "pandas.core.reshape.reshape", "pandas.io.formats.string",
 )
-# Imported once the first kernels are running, when the server is idle: only some notebooks need
-# them (customer care's survival curves), and a second of import should not hold back every kernel.
-# A kernel forked before that imports them itself.
-LATER = ("scipy.stats",)
 
 
 def available() -> bool:
@@ -286,14 +282,10 @@ def _serve(address: str, modules: list[str]) -> None:
     server.settimeout(0.5)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
-    later, forked = list(LATER), False
     while os.getppid() == parent:  # the runner went away: so do we
         try:
             conn, _ = server.accept()
         except socket.timeout:
-            if later and forked:
-                _import(later.pop(0))
-                gc.freeze()
             continue
         with conn:
             fds: list[int] = []
@@ -315,7 +307,7 @@ def _serve(address: str, modules: list[str]) -> None:
                         server.close()
                         conn.close()
                         _become_kernel(request, fds[0] if fds else None)
-                    reply, forked = {"pid": pid}, True
+                    reply = {"pid": pid}
             except Exception as e:  # noqa: BLE001
                 reply = {"error": f"{type(e).__name__}: {e}"}
             for fd in fds:

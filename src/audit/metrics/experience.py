@@ -3,11 +3,9 @@ what customers complain about.
 
 Time to first response is a survival question: a message still unanswered when the data was
 exported has waited *at least* that long. Peers drop those messages (and look faster than they
-are); we count them as right-censored and use the Kaplan–Meier estimate (scipy.stats.ecdf).
+are); we count them as right-censored and use the Kaplan–Meier estimate (metrics.survival).
 """
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -19,6 +17,7 @@ from .period import local_day, within
 from .registry import metric
 from .stats import (MIN_N, NOT_ENOUGH, NO_DIFF, HIGHER, LOWER, Comparison, Estimate, bootstrap_ci,
                     compare_proportions, poisson_interval, proportion, wilson_interval)
+from .survival import kaplan_meier, logrank
 
 DIRECTION = "customer_experience"
 SLA_HOURS = (1, 4, 24)
@@ -235,16 +234,6 @@ def response_durations(inbox: pd.DataFrame, as_of: pd.Timestamp | None = None,
     return out[out["hours"].notna() & (out["hours"] >= 0)]
 
 
-def _km(hours: np.ndarray, answered: np.ndarray):
-    from scipy import stats as sps
-    data = sps.CensoredData(uncensored=hours[answered], right=hours[~answered])
-    res = sps.ecdf(data)
-    with warnings.catch_warnings():  # log-log band undefined at S = 0 or 1: handled below
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ci = res.sf.confidence_interval(0.95, method="log-log")
-    return res.sf, ci
-
-
 def _first_time(times: np.ndarray, surv: np.ndarray, level: float) -> float | None:
     hit = np.flatnonzero(np.nan_to_num(surv, nan=1.0) <= level + 1e-12)
     return float(times[hit[0]]) if len(hit) else None
@@ -266,9 +255,8 @@ def survival_summary(hours, answered, label: str | None = None) -> list[Estimate
             lo, hi = wilson_interval(0, n)
             out.append(Estimate(0.0, n, lo, hi, M_WITHIN[x].id, label))
         return out
-    sf, ci = _km(h, a)
-    t = sf.quantiles
-    s, s_lo, s_hi = sf.probabilities, ci.low.probabilities, ci.high.probabilities
+    km = kaplan_meier(h, a)  # its log-log band is undefined (NaN) at S = 0 or 1: handled below
+    t, s, s_lo, s_hi = km.times, km.probability, km.low, km.high
     out = []
     for m, q in ((M_FRT_MEDIAN, 0.5), (M_FRT_P90, 0.9)):
         value = _first_time(t, s, 1 - q)
@@ -277,8 +265,8 @@ def survival_summary(hours, answered, label: str | None = None) -> list[Estimate
         high = _first_time(t, s_hi, 1 - q) if value is not None else None
         out.append(Estimate(value, n, low if value is not None else None, high, m.id, label))
     for x in SLA_HOURS:
-        sv = float(sf.evaluate(x))
-        lo_s, hi_s = float(ci.low.evaluate(x)), float(ci.high.evaluate(x))
+        sv = km.evaluate(x)
+        lo_s, hi_s = km.evaluate(x, "low"), km.evaluate(x, "high")
         if not (np.isfinite(lo_s) and np.isfinite(hi_s)) or sv in (0.0, 1.0):
             k = int(((h <= x) & a).sum())  # no censoring matters at 0 % / 100 %: binomial
             lo, hi = wilson_interval(k, n)
@@ -329,7 +317,6 @@ def weekday_vs_weekend(inbox: pd.DataFrame, account: str | None = None, period: 
     (see first_response_times): (experience.response_rate, Newcombe interval) and (Kaplan–Meier
     median time to first response, log-rank test; metric experience.first_response_weekday_vs_weekend).
     With the business-hours clock, weekend waiting that falls outside business hours does not count."""
-    from scipy import stats as sps
     df, as_of = _scoped(inbox, account, period, tz, as_of, scope)
     dt_ = day_type(df["received_at"], tz).to_numpy()
     ans = df["first_response_at"].notna().to_numpy()
@@ -345,13 +332,12 @@ def weekday_vs_weekend(inbox: pd.DataFrame, account: str | None = None, period: 
         ests[g] = survival_summary(h[m], a[m], g)[0]
         ests[g] = Estimate(ests[g].value, ests[g].n, ests[g].low, ests[g].high, M_FRT_WEEKEND.id, g)
     ea, eb = ests["weekday"], ests["weekend"]
-    method = "log-rank test (scipy.stats.logrank) on Kaplan–Meier curves; difference of medians"
+    method = "log-rank test on Kaplan–Meier curves; difference of medians"
     ma, mb = kind == "weekday", kind == "weekend"
     if ea.n < MIN_N or eb.n < MIN_N or not a[ma | mb].any():
         return rate, Comparison(M_FRT_WEEKEND.id, "weekday", "weekend", ea, eb,
                                 _diff(ea, eb), None, None, NOT_ENOUGH, method)
-    lr = sps.logrank(sps.CensoredData(uncensored=h[ma & a], right=h[ma & ~a]),
-                     sps.CensoredData(uncensored=h[mb & a], right=h[mb & ~a]))
+    lr = logrank(h[ma], a[ma], h[mb], a[mb])
     if lr.pvalue >= 0.05:
         verdict = NO_DIFF
     else:  # logrank statistic > 0: the weekday group has more answers than expected, i.e. is faster
