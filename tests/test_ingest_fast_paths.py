@@ -297,6 +297,17 @@ def test_fast_schema_check_refuses_what_pandera_refuses(change):
     pd.testing.assert_frame_equal(C.conform(table, df, "f.csv"), want, check_exact=True)
 
 
+def test_absent_columns_share_one_empty_column_until_one_is_written():
+    df = pd.DataFrame({"post_id": pd.array(["1", "2"], dtype="str"), "platform": pd.array(["x", "x"], dtype="str"),
+                       "account": pd.array(["a", "a"], dtype="str"), "source_file": pd.array(["f", "f"], dtype="str"),
+                       "published_at": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True).as_unit("ns")})
+    out = C.conform("posts", df, "f.csv")
+    a, b = [c.name for c in schemas.columns("posts") if c.name not in df.columns and c.dtype == "float64"][:2]
+    assert np.shares_memory(out[a].to_numpy(), out[b].to_numpy())
+    out.loc[0, a] = 3.0
+    assert out[a].tolist()[0] == 3.0 and out[b].isna().all()
+
+
 # --- cell helpers: pyarrow against their definitions --------------------------------------------------
 SPACES = [c for c in map(chr, range(0x110000)) if c.isspace()]
 
@@ -339,6 +350,23 @@ def test_blank_agrees_with_its_definition():
         cells.append(pad() + p + pad() + (rng.choice(parts) if rng.random() < 0.05 else ""))
     s = pd.Series(cells + [None, "", " " * 60 + "n/a"], dtype="str")
     for part in (s, s.iloc[7:], s.iloc[:0]):
+        assert np.array_equal(V.blank(part).to_numpy(), _blank_reference(part))
+
+
+@pytest.mark.parametrize("long_share", [0.2, 0.9])  # the short cells stripped whole, or the few picked out
+def test_blank_strips_long_cells_only_with_spaces_at_an_end(long_share):
+    rng = random.Random(5)
+    texts = ["Lumen serum, love it 😍", "crème très douce é", "x" * 50, "N/A", "-", "nan", "12", "lorem ipsum " * 4]
+    cells = []
+    for _ in range(5_000):
+        t = rng.choice(texts)
+        if rng.random() < long_share:
+            t = t + " ok" * rng.randrange(15, 30)  # long: never a placeholder unless spaces pad it
+        left = "".join(rng.choice(SPACES) for _ in range(rng.choice([0, 0, 1, 40])))
+        right = "".join(rng.choice(SPACES + ["\u200b"]) for _ in range(rng.choice([0, 0, 1, 40])))
+        cells.append(left + t + right)
+    s = pd.Series(cells + [None, " " * 60 + "n/a", "n/a" + "\u3000" * 30, "\u2028" * 30 + "N/A"], dtype="str")
+    for part in (s, s.iloc[3:]):
         assert np.array_equal(V.blank(part).to_numpy(), _blank_reference(part))
 
 
@@ -510,3 +538,16 @@ def test_read_ahead_passes_items_and_errors_and_stops_when_dropped():
         assert next(reader) == 0
         reader.close()
         assert threading.active_count() == before
+
+
+def test_numbers_assembled_in_their_own_memory_equal_the_chunks_joined():
+    from audit.ingest.assemble import Numbers
+    rng = np.random.default_rng(1)
+    chunks = [rng.normal(size=n) for n in (0, 3, 70_000, 12_500, 200_000, 1)]  # beyond the first map: grown
+    col = Numbers()
+    for c in chunks:
+        col.append(c)
+    assert np.array_equal(col.array(), np.concatenate(chunks))
+    with pytest.raises(ValueError):
+        col.append(np.arange(3))
+    assert Numbers().array().size == 0

@@ -33,13 +33,14 @@ def _conformant(table: str, df: pd.DataFrame) -> pd.DataFrame | None:
     if table not in schemas.TABLES or df.columns.has_duplicates:
         return None
     index = pd.RangeIndex(len(df))
-    out = {}
+    out, empty = {}, {}
     for col in schemas.columns(table):
         want = pd.api.types.pandas_dtype(col.dtype)
         if col.name not in df.columns:
             if col.required:
                 return None
-            out[col.name] = pd.Series(index=index, dtype=col.dtype)
+            # absent columns of one dtype share one empty Series (copy-on-write copies it if one is written)
+            out[col.name] = empty.setdefault(col.dtype, pd.Series(index=index, dtype=col.dtype))
             continue
         s = df[col.name]
         if s.dtype != want:

@@ -165,21 +165,30 @@ class Block:
                 while rows >= chunksize:
                     table = pa.Table.from_batches(pending)
                     pending = table.slice(chunksize).to_batches()
-                    frame, line = _numbered(_arrow_frame(table.slice(0, chunksize), strings), line)
-                    del table  # the frame holds a copy: the blocks it came from need not wait for the next chunk
+                    columns = table.slice(0, chunksize).columns
+                    del table  # the columns are now held by `columns` alone (see _arrow_frame)
+                    frame, line = _numbered(_arrow_frame(names, columns, strings), line)
                     done, rows = done + chunksize, rows - chunksize
                     yield frame
             if rows:
-                yield _numbered(_arrow_frame(pa.Table.from_batches(pending), strings), line)[0]
+                columns = pa.Table.from_batches(pending).columns
+                pending = []
+                yield _numbered(_arrow_frame(names, columns, strings), line)[0]
             return
         except (pa.ArrowInvalid, UnicodeDecodeError):
             pass
         yield from self._pandas(names, chunksize=chunksize, skip=done)
 
 
-def _arrow_frame(table, strings) -> pd.DataFrame:
-    # one Arrow chunk per column (not one per 1 MB block): every kernel run on it later is cheaper
-    return table.combine_chunks().to_pandas(types_mapper=lambda t: strings, split_blocks=True)
+def _arrow_frame(names: list[str], columns: list, strings) -> pd.DataFrame:
+    """The chunk's columns (pyarrow ChunkedArrays, one chunk per block read) as a frame of one Arrow
+    chunk per column: every kernel run on it later is cheaper. `columns` is emptied as each column is
+    joined, so that its blocks are let go before the next is copied (the chunk is not held twice)."""
+    import pyarrow as pa
+    arrays = []
+    while columns:
+        arrays.append(whole(columns.pop(0)))
+    return pa.Table.from_arrays(arrays, names=names).to_pandas(types_mapper=lambda t: strings, split_blocks=True)
 
 
 def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
@@ -194,11 +203,13 @@ def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
             continue
         arr = whole(arr)
         text, ends = cell_bytes(arr)
-        if (text == 13).any():
+        low = np.flatnonzero(text <= 13)  # one pass over the bytes: line breaks are rare
+        if (text[low] == 13).any():
             arr = whole(pc.replace_substring(pc.replace_substring(arr, "\r\n", "\n"), "\r", "\n"))
             frame[name] = pd.array(arr, dtype=frame[name].dtype)
             text, ends = cell_bytes(arr)
-        breaks = np.flatnonzero(text == 10)
+            low = np.flatnonzero(text <= 13)
+        breaks = low[text[low] == 10]
         if breaks.size:
             spans += np.diff(np.searchsorted(breaks, ends))
     starts = line + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(spans)[:-1]])

@@ -97,24 +97,35 @@ def blank(series: pd.Series) -> pd.Series:
 def blank_arrow(arr) -> np.ndarray:
     """`blank` in pyarrow: strip, then `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings
     (utf8_lower, is_in), on the stripped cells that can be a placeholder: empty, or short (at most 4
-    bytes a character) and starting with a byte a placeholder starts with."""
-    import pyarrow as pa
+    bytes a character) and starting with a byte a placeholder starts with. A longer cell can only
+    strip to that with spaces at an end: the others (most texts) are not stripped at all."""
     import pyarrow.compute as pc
     arr = whole(arr)
     out = arr.is_null().to_numpy(zero_copy_only=False).copy()
-    stripped = pc.utf8_trim_whitespace(arr)
-    _, offsets, data = stripped.buffers()
-    ends = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(stripped.type) else np.int32)
-    ends = ends[stripped.offset:stripped.offset + len(stripped) + 1]
+    text, ends = cell_bytes(arr)
     size = np.diff(ends)
-    maybe = ~out & (size <= 4 * _PLACEHOLDER_LEN)
-    filled = np.flatnonzero(maybe & (size > 0))
+    short = 4 * _PLACEHOLDER_LEN
+    maybe = ~out & (size <= short)
+    long = np.flatnonzero(~out & (size > short))
+    if long.size:  # first and last bytes only: a space there begins or ends its bytes
+        maybe[long[_SPACE_FIRST[text[ends[long]]] | _SPACE_LAST[text[ends[long + 1] - 1]]]] = True
+    todo = np.flatnonzero(maybe)
+    if not todo.size:
+        return out
+    if 2 * todo.size > len(arr):  # most cells: strip them all rather than pick them out first
+        stripped, at = pc.utf8_trim_whitespace(arr), todo
+    else:
+        stripped, at = pc.utf8_trim_whitespace(arr.take(todo)), np.arange(todo.size)
+    text, ends = cell_bytes(stripped)
+    size = ends[at + 1] - ends[at]
+    keep = size <= short
+    filled = np.flatnonzero(keep & (size > 0))
     if filled.size:  # cells read at their first byte only (a gather, cheap on short cells)
-        maybe[filled[~_PLACEHOLDER_FIRST[np.frombuffer(data, dtype=np.uint8)[ends[filled]]]]] = False
-    where = np.flatnonzero(maybe)
+        keep[filled[~_PLACEHOLDER_FIRST[text[ends[at[filled]]]]]] = False
+    where = np.flatnonzero(keep)
     if where.size:
-        hit = pc.is_in(pc.utf8_lower(stripped.take(where)), value_set=_placeholders())
-        out[where] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+        hit = pc.is_in(pc.utf8_lower(stripped.take(at[where])), value_set=_placeholders())
+        out[todo[where]] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
     return out
 
 
@@ -122,6 +133,11 @@ def blank_arrow(arr) -> np.ndarray:
 # lies above U+3000. Spelled out for RE2, whose \s is ASCII only.
 _SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()]
 SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]"
+# The first and the last byte of each space in UTF-8: a cell with neither at its ends strips to itself.
+_SPACE_FIRST, _SPACE_LAST = np.zeros(256, dtype=bool), np.zeros(256, dtype=bool)
+for _c in _SPACES:
+    _SPACE_FIRST[_c.encode()[0]] = _SPACE_LAST[_c.encode()[-1]] = True
+del _c
 
 
 # The only characters outside ASCII that pyarrow's utf8_lower turns into an ASCII letter.

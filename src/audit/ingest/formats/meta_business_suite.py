@@ -27,6 +27,7 @@ from .. import values as V
 from ...errors import DataError
 from ..registry import DateFacts, Format, NumberFacts, ParseContext, header_score, register, text
 from ..sniff import Block, dedupe
+from ..assemble import Numbers
 from ..streaming import ordered_map
 from .facebook import account_of, first_text, post_types, total_of
 
@@ -102,7 +103,12 @@ class _Content(Format):
         cols = ctx.columns(pd.DataFrame(columns=dedupe(block.header)), COMMON)
         counts = [k for k in COUNTS + ("boosted_reach",) if k in cols]
         lost, dropped, parts, others, firsts = [], 0, [], [], {}
+        numbers = {k: Numbers() for k in counts}  # each chunk's numbers copied there at once (see assemble)
         for part in ordered_map(lambda chunk: self._rows(chunk, cols, counts, ctx), block.chunks(self.CHUNK_ROWS)):
+            for k in counts:
+                values, facts = part["numbers"][k]
+                numbers[k].append(values.to_numpy(dtype="float64"))
+                part["numbers"][k] = facts
             lost.append(part.pop("lost"))
             dropped += part.pop("dropped")
             others.append(part.pop("other_date"))
@@ -116,24 +122,25 @@ class _Content(Format):
                             "a spreadsheet, so posts cannot be told apart; please use the original export",
                             ctx.source, int(lost.index[0]), cols["post_id"])
         ctx.drop(dropped, "rows without a post id")
-        n_facts = {k: [p["numbers"][k][1] for p in parts] for k in counts}
+        n_facts = {k: [p["numbers"][k] for p in parts] for k in counts}
         d_facts = [p["published_at"][1] for p in parts] if "publish" in cols else []
+        ids = _joined(parts, "post_id")
         if all(NumberFacts.alike(f) for f in n_facts.values()) and DateFacts.alike(d_facts):
             n = {}
             for k in counts:
                 ctx.settle_numbers(cols[k], n_facts[k])
-                n[k] = pd.concat([p["numbers"][k][0] for p in parts])
+                n[k] = pd.Series(numbers.pop(k).array(), index=ids.index)
             if "publish" in cols:
                 ctx.settle_dates(cols["publish"], d_facts)
-                published = pd.concat([p["published_at"][0] for p in parts])
+                published = _joined(parts, "published_at", first=True)
         else:  # read those columns again, whole, as a small file is
             typed = list(dict.fromkeys(cols[k] for k in ("publish", *counts) if k in cols))
             raw = pd.concat([self._raw(chunk, cols)[0][typed] for chunk in block.chunks(self.CHUNK_ROWS)])
             n = {k: ctx.numbers(raw, cols[k]) for k in counts}
             if "publish" in cols:
                 published = ctx.dates(raw, cols["publish"], formats=PUBLISH_FORMATS)
-        out = pd.DataFrame(index=_joined(parts, "post_id").index)
-        out["post_id"] = _joined(parts, "post_id")
+        out = pd.DataFrame(index=ids.index)
+        out["post_id"] = ids
         if "publish" in cols:
             out["published_at"] = published
         if "post_type" in cols:
@@ -200,8 +207,10 @@ class _Content(Format):
         return part
 
 
-def _joined(parts: list[dict], key: str) -> pd.Series:
-    return pd.concat([p[key] for p in parts])
+def _joined(parts: list[dict], key: str, first: bool = False) -> pd.Series:
+    """The chunks' pieces of one column as one, taken out of `parts` so that each is let go once the
+    whole is built (the table is not held twice at the end). `first`: the pieces are (values, facts)."""
+    return pd.concat([p.pop(key)[0] if first else p.pop(key) for p in parts])
 
 
 def _caption(title: pd.Series, description: pd.Series) -> pd.Series:
