@@ -32,8 +32,15 @@ def run(*cmd: str | Path, **kw) -> None:
 def setup(extras: str) -> None:
     stamp = VENV / f".installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest and PY.exists():
-        return
+    if not (stamp.exists() and stamp.read_text() == digest and PY.exists()):
+        install(extras, stamp, digest)
+    # The package byte-compiled now (only what changed): where PYTHONDONTWRITEBYTECODE is set, the
+    # runner and the kernel server would otherwise compile it at every run, on the way to the first
+    # notebook (~0.1 s each on the reference machine).
+    subprocess.run([str(PY), "-m", "compileall", "-q", "src/audit"], cwd=ROOT, check=False)
+
+
+def install(extras: str, stamp: Path, digest: str) -> None:
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)
         run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
