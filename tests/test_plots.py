@@ -255,3 +255,41 @@ def test_charts_are_laid_out_in_one_pass_with_the_result_of_two():
     assert svg(None) == svg(TightLayoutEngine(rect=(0, 0, 1, 1)))
     room = plots.bars(df, x="v", y="cat", title="t", xlabel="x", source="Source: a caption")
     assert room.get_layout_engine().get()["rect"][1] > 0  # a caption keeps its room
+
+
+def test_svg_text_sizes_are_measured_once_and_drawn_the_same():
+    """style.use() has SVG renderers share their text sizes: the same bytes as matplotlib's own
+    per-renderer measuring, a label measured once per process, and a font change still seen."""
+    import io
+
+    import matplotlib as mpl
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    shared = RendererSVG.get_text_width_height_descent
+    assert shared.shared
+    df = pd.DataFrame({"cat": ["Reels", "Carousels", "Photos"], "v": [0.04, 0.02, 0.01]})
+
+    def svg() -> bytes:
+        fig = plots.bars(df, x="v", y="cat", title="Engagement rate", xlabel="Engagement rate (%)", percent=True)
+        out = io.BytesIO()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+        plt.close(fig)
+        return out.getvalue()
+
+    try:
+        RendererSVG.get_text_width_height_descent = shared.own
+        theirs = svg()
+    finally:
+        RendererSVG.get_text_width_height_descent = shared
+    assert svg() == theirs == svg()
+
+    renderer = RendererSVG(100, 100, io.StringIO())
+    prop = mpl.font_manager.FontProperties(size=10)
+    first = renderer.get_text_width_height_descent("Carousels", prop, False)
+    assert RendererSVG(100, 100, io.StringIO()).get_text_width_height_descent("Carousels", prop, False) == first
+    with mpl.rc_context({"font.sans-serif": ["Liberation Sans"], "font.family": "sans-serif"}):
+        other = RendererSVG(100, 100, io.StringIO()).get_text_width_height_descent("Carousels",
+                                                                                    mpl.font_manager.FontProperties(size=10), False)
+    expected = RendererSVG.get_text_width_height_descent.own
+    with mpl.rc_context({"font.sans-serif": ["Liberation Sans"], "font.family": "sans-serif"}):
+        assert other == expected(renderer, "Carousels", mpl.font_manager.FontProperties(size=10), False)
