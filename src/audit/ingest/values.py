@@ -96,36 +96,45 @@ def blank(series: pd.Series) -> pd.Series:
 
 def blank_arrow(arr) -> np.ndarray:
     """`blank` in pyarrow: strip, then `lower() in PLACEHOLDERS` as pandas runs it on pyarrow strings
-    (utf8_lower, is_in), on the stripped cells that can be a placeholder: empty, or short (at most 4
-    bytes a character) and starting with a byte a placeholder starts with. A longer cell can only
-    strip to that with spaces at an end: the others (most texts) are not stripped at all."""
+    (utf8_lower, is_in). Only cells with a space at an end are stripped (the others are their own
+    strip), and only the stripped cells that can be a placeholder are lowered and looked up: empty,
+    or short and starting with the bytes a placeholder starts with."""
     import pyarrow.compute as pc
     arr = whole(arr)
     out = arr.is_null().to_numpy(zero_copy_only=False).copy()
     text, ends = cell_bytes(arr)
     size = np.diff(ends)
-    short = 4 * _PLACEHOLDER_LEN
-    maybe = ~out & (size <= short)
-    long = np.flatnonzero(~out & (size > short))
-    if long.size:  # first and last bytes only: a space there begins or ends its bytes
-        maybe[long[_SPACE_FIRST[text[ends[long]]] | _SPACE_LAST[text[ends[long + 1] - 1]]]] = True
-    todo = np.flatnonzero(maybe)
-    if not todo.size:
+    out |= size == 0  # "" is a placeholder (a null cell is blank already)
+    filled = np.flatnonzero(~out)
+    if not filled.size:
         return out
-    if 2 * todo.size > len(arr):  # most cells: strip them all rather than pick them out first
-        stripped, at = pc.utf8_trim_whitespace(arr), todo
-    else:
-        stripped, at = pc.utf8_trim_whitespace(arr.take(todo)), np.arange(todo.size)
-    text, ends = cell_bytes(stripped)
-    size = ends[at + 1] - ends[at]
-    keep = size <= short
-    filled = np.flatnonzero(keep & (size > 0))
-    if filled.size:  # cells read at their first byte only (a gather, cheap on short cells)
-        keep[filled[~_PLACEHOLDER_FIRST[text[ends[at[filled]]]]]] = False
-    where = np.flatnonzero(keep)
-    if where.size:
-        hit = pc.is_in(pc.utf8_lower(stripped.take(at[where])), value_set=_placeholders())
-        out[todo[where]] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    padded = _SPACE_FIRST[text[ends[filled]]] | _SPACE_LAST[text[ends[filled + 1] - 1]]
+    plain, padded = filled[~padded], filled[padded]
+    found = [(arr, plain[_may_be_placeholder(text, ends[plain], size[plain])])]
+    if padded.size:
+        stripped = pc.utf8_trim_whitespace(arr.take(padded))
+        s_text, s_ends = cell_bytes(stripped)
+        s_size = np.diff(s_ends)
+        out[padded[s_size == 0]] = True
+        at = np.flatnonzero(s_size)
+        found.append((stripped, at[_may_be_placeholder(s_text, s_ends[at], s_size[at])], padded))
+    for cells, where, *rows in found:
+        if where.size:
+            hit = pc.is_in(pc.utf8_lower(cells.take(where)), value_set=_placeholders())
+            out[(rows[0] if rows else np.arange(len(out)))[where]] = pc.fill_null(hit, False).to_numpy(
+                zero_copy_only=False)
+    return out
+
+
+def _may_be_placeholder(text: np.ndarray, starts: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Which of the (non-empty, stripped) cells starting at `starts` could lower to a placeholder: short
+    (at most 4 bytes a character), and starting with a placeholder's first byte (one-byte cells) or
+    first two bytes (read in two gathers, cheap)."""
+    out = np.zeros(len(size), dtype=bool)
+    one = np.flatnonzero(size == 1)
+    out[one] = _PLACEHOLDER_ONE[text[starts[one]]]
+    more = np.flatnonzero((size > 1) & (size <= 4 * _PLACEHOLDER_LEN))
+    out[more] = _PLACEHOLDER_PAIR[text[starts[more]], text[starts[more] + 1]]
     return out
 
 
@@ -150,9 +159,25 @@ def _placeholders():
     return pa.array(sorted(PLACEHOLDERS), pa.large_string())
 
 
-_PLACEHOLDER_FIRST = np.zeros(256, dtype=bool)  # the first bytes a placeholder can start with
-_PLACEHOLDER_FIRST[[x.encode()[0] for p in PLACEHOLDERS if p
-                    for x in (p[0].lower(), p[0].upper(), *LOWERS_TO_ASCII.get(p[0].lower(), ""))]] = True
+def _cased(c: str) -> set[str]:
+    """The characters pyarrow's utf8_lower turns into c.lower()."""
+    return {c.lower(), c.upper(), *LOWERS_TO_ASCII.get(c.lower(), "")}
+
+
+# What a cell lowering to a placeholder can start with: its byte when it is one byte long, else its
+# first two bytes (of one character, or of two).
+_PLACEHOLDER_ONE = np.zeros(256, dtype=bool)
+_PLACEHOLDER_PAIR = np.zeros((256, 256), dtype=bool)
+for _p in filter(None, PLACEHOLDERS):
+    for _x in map(str.encode, _cased(_p[0])):
+        if len(_x) > 1:
+            _PLACEHOLDER_PAIR[_x[0], _x[1]] = True
+        elif len(_p) == 1:
+            _PLACEHOLDER_ONE[_x[0]] = True
+        else:
+            for _y in map(str.encode, _cased(_p[1])):
+                _PLACEHOLDER_PAIR[_x[0], _y[0]] = True
+del _p, _x
 
 
 def nfkc(series: pd.Series) -> pd.Series:
