@@ -22,6 +22,7 @@ import pytest
 from audit import schemas
 from audit.config import AuditConfig
 from audit.errors import DataError
+from audit.ingest import JEMALLOC_CONF
 from audit.ingest import conform as C
 from audit.ingest import sniff, streaming
 from audit.ingest import values as V
@@ -551,3 +552,18 @@ def test_numbers_assembled_in_their_own_memory_equal_the_chunks_joined():
     with pytest.raises(ValueError):
         col.append(np.arange(3))
     assert Numbers().array().size == 0
+
+
+@pytest.mark.parametrize("preset", [None, "dirty_decay_ms:100"])
+def test_jemalloc_settings_made_before_pyarrow_loads_unless_set(preset):
+    import os
+    import subprocess
+    import sys
+    code = ("import os, sys, audit.ingest as I; import pyarrow as pa; pa.jemalloc_memory_pool(); "
+            "print(os.environ.get('JE_ARROW_MALLOC_CONF'), I.JEMALLOC_CONFIGURED)")
+    env = {k: v for k, v in os.environ.items() if k not in ("JE_ARROW_MALLOC_CONF", "ARROW_DEFAULT_MEMORY_POOL")}
+    if preset:
+        env["JE_ARROW_MALLOC_CONF"] = preset
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert "jemalloc" not in out.stderr  # the settings are ones jemalloc knows
+    assert out.stdout.split() == ([preset, "False"] if preset else [JEMALLOC_CONF, "True"])

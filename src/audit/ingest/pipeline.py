@@ -82,14 +82,19 @@ def _return_freed_memory() -> None:
     """A large export allocates and frees a few hundred MB of Arrow buffers. pyarrow's default
     allocator (mimalloc) keeps freed pages: the process peaks ~100 MB above what it really holds.
     jemalloc giving pages back after 50 ms peaks ~90 MB lower (bench/bench_ingest.py); giving them
-    back at once would save ~40 MB more, but two threads then spend a third more CPU time. Not when
-    ARROW_DEFAULT_MEMORY_POOL chooses the allocator, nor where jemalloc is not built in."""
+    back at once would save ~20-40 MB more, but two threads then spend a sixth to a third more CPU
+    time. Its settings are made when pyarrow loads if audit.ingest was imported first (JEMALLOC_CONF),
+    else here (50 ms, for the arenas created from now on). Not when ARROW_DEFAULT_MEMORY_POOL
+    chooses the allocator, nor where jemalloc is not built in."""
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
     import pyarrow as pa
+
+    from . import JEMALLOC_CONFIGURED
     try:
         pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(50)
+        if not JEMALLOC_CONFIGURED:  # pyarrow was loaded first (see audit/ingest/__init__.py)
+            pa.jemalloc_set_decay_ms(50)
     except (NotImplementedError, pa.ArrowNotImplementedError):
         return
     pa.set_memory_pool(pool)
