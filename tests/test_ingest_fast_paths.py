@@ -584,8 +584,8 @@ if {fixed}:
     pipeline._fixed_mmap_threshold()
 big = bytearray(8 << 20); del big  # freed: glibc would raise its threshold to 8 MB
 before = libc.mallinfo2().hblkhd
-block = bytearray(1 << 20)
-print(libc.mallinfo2().hblkhd - before >= 1 << 20)
+block = bytearray(2 << 20)
+print(libc.mallinfo2().hblkhd - before >= 2 << 20)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(fixed)]
