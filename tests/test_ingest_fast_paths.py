@@ -8,7 +8,6 @@ import csv
 import io
 import random
 import re
-import sys
 import threading
 import unicodedata
 from pathlib import Path
@@ -568,24 +567,3 @@ def test_jemalloc_settings_made_before_pyarrow_loads_unless_set(preset):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert "jemalloc" not in out.stderr  # the settings are ones jemalloc knows
     assert out.stdout.split() == ([preset, "False"] if preset else [JEMALLOC_CONF, "True"])
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="glibc's allocator")
-@pytest.mark.parametrize("fixed", [False, True])
-def test_large_blocks_stay_in_maps_of_their_own_after_a_larger_one_is_freed(fixed):
-    import subprocess
-    code = f"""
-import ctypes
-from audit.ingest import pipeline
-class MI(ctypes.Structure):
-    _fields_ = [(n, ctypes.c_size_t) for n in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
-libc = ctypes.CDLL(None); libc.mallinfo2.restype = MI
-if {fixed}:
-    pipeline._fixed_mmap_threshold()
-big = bytearray(8 << 20); del big  # freed: glibc would raise its threshold to 8 MB
-before = libc.mallinfo2().hblkhd
-block = bytearray(2 << 20)
-print(libc.mallinfo2().hblkhd - before >= 2 << 20)
-"""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == [str(fixed)]

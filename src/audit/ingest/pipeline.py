@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import json
 import os
-import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -87,7 +86,6 @@ def _return_freed_memory() -> None:
     time. Its settings are made when pyarrow loads if audit.ingest was imported first (JEMALLOC_CONF),
     else here (50 ms, for the arenas created from now on). Not when ARROW_DEFAULT_MEMORY_POOL
     chooses the allocator, nor where jemalloc is not built in."""
-    _fixed_mmap_threshold()
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
     import pyarrow as pa
@@ -100,23 +98,6 @@ def _return_freed_memory() -> None:
     except (NotImplementedError, pa.ArrowNotImplementedError):
         return
     pa.set_memory_pool(pool)
-
-
-def _fixed_mmap_threshold() -> None:
-    """The C allocator (glibc) places blocks of up to 128 KB in its heaps and larger ones in maps of
-    their own, given back when freed; but each large block freed raises that threshold to its size,
-    so that numpy's per-chunk arrays (MBs) end up in heaps that keep their holes. Fixed at 1 MB:
-    ingest benchmark peak 6-10 MB lower (A/B, 4 runs each; at 256 KB the same, with ~8% more CPU
-    time spent mapping and faulting in pages). glibc only; not when set by MALLOC_MMAP_THRESHOLD_."""
-    if sys.platform != "linux" or "MALLOC_MMAP_THRESHOLD_" in os.environ:
-        return
-    import ctypes
-    try:
-        libc = ctypes.CDLL(None)
-        libc.gnu_get_libc_version  # glibc, not musl
-        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        return
 
 
 def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileResult, dict[str, pd.DataFrame]]:
