@@ -303,3 +303,14 @@ def test_keyword_report_beside_campaign_report_is_not_counted_twice():
                         {**base, "level": "keyword", "spend": 40.0, "adset": "k2"}])
     ads = schemas.conform("ads", ads)
     assert marketing.ads_in_scope(ads)["spend"].sum() == 100.0
+
+
+def test_ads_all_in_another_currency_say_which():
+    """One currency, but not audit.yml's: the totals carry it, so that nobody reads USD as EUR;
+    rows naming none are in audit.yml's currency."""
+    df = table("ads", level="campaign", campaign=["A", "B"], currency=["USD", "USD"], spend=[10.0, 20])
+    t = mk.ad_performance(df, by=["campaign"], currency="EUR")
+    assert t.set_index("campaign").loc["all", "currency"] == "USD"
+    assert "currency" not in mk.ad_performance(df, by=["campaign"]).columns  # nothing to tell it from
+    mixed = table("ads", level="campaign", campaign=["A", "B"], currency=["eur", None], spend=[10.0, 20])
+    assert "currency" not in mk.ad_performance(mixed, by=["campaign"], currency="EUR").columns  # all in EUR

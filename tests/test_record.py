@@ -129,3 +129,19 @@ def test_any_estimate_like_object_is_accepted(tmp_path):
     e = rec.record("channels.engagement_rate_reach", Est(0.05, 40, 0.04, 0.06))
     assert (e["value"], e["n"], e["low"], e["high"]) == (0.05, 40, 0.04, 0.06)
     assert not math.isnan(e["value"])
+
+
+def test_money_in_another_currency_keeps_it():
+    """A figure recorded with its currency is shown in it, on the notebook's cards and the report's
+    compass; without one, in audit.yml's currency."""
+    from types import SimpleNamespace
+
+    from audit.display import _card
+    from audit.report.context import figure
+
+    usd = rec.record("marketing.spend", 1200.0, n=3, currency="USD", label="all ads in USD")
+    eur = rec.record("marketing.spend", 80.0, n=2)
+    assert usd["currency"] == "USD" and eur["currency"] is None
+    config = SimpleNamespace(currency="EUR")
+    assert figure(usd, config)["value"] == "1,200 USD" and figure(eur, config)["value"] == "80.00 EUR"
+    assert _card(usd, "EUR")["value"] == "1,200 USD" and _card(eur, "EUR")["value"] == "80.00 EUR"

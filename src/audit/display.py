@@ -191,6 +191,7 @@ def _finding_dict(f: Any) -> dict:
 def _card(e: dict, currency: str | None) -> dict:
     label = e.get("name") or e.get("metric")
     qualifier = " · ".join(str(x) for x in (e.get("account"), e.get("platform"), e.get("label")) if x)
+    currency = e.get("currency") or currency  # the figure's own currency, when it was recorded with one
     return {
         "label": label,
         "qualifier": qualifier,

@@ -47,13 +47,15 @@ def reset() -> None:
 def record(metric_id: str, value: Any, *, n: int | None = None, low: float | None = None,
            high: float | None = None, unit: str | None = None, label: str | None = None,
            account: str | None = None, platform: str | None = None, notebook: str | None = None,
-           direction: str | None = None) -> dict:
+           direction: str | None = None, currency: str | None = None) -> dict:
     """Record one key figure.
 
     `value` is a number, None ("not enough data"), or an Estimate-like object with `value`, `n`,
     `low` and `high` attributes (explicit keyword arguments win over the object's). The metric's
     compass direction and unit come from the metric registry; an id the registry does not know
-    needs `direction=` so the figure can be placed in the report."""
+    needs `direction=` so the figure can be placed in the report. `currency`: the currency of an
+    amount of money when it may not be audit.yml's (ad spend in another currency); the report
+    shows audit.yml's otherwise."""
     if not isinstance(metric_id, str) or not metric_id.strip():
         raise ValueError("record: metric_id must be a non-empty string")
     if _is_estimate(value):
@@ -80,6 +82,7 @@ def record(metric_id: str, value: Any, *, n: int | None = None, low: float | Non
         "label": _text(label),
         "account": _text(account),
         "platform": _text(platform),
+        "currency": _text(currency),
     }
     if entry["low"] is not None and entry["high"] is not None and entry["low"] > entry["high"]:
         raise ValueError(f"record: {metric_id}: interval low {entry['low']} is above high {entry['high']}")

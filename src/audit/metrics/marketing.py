@@ -137,7 +137,7 @@ RATIOS = {
 
 
 def ad_performance(ads: pd.DataFrame, by=("platform", "campaign_id", "campaign"), account: str | None = None,
-                   period: Period | None = None, total: bool = True) -> pd.DataFrame:
+                   period: Period | None = None, total: bool = True, currency: str | None = None) -> pd.DataFrame:
     """Spend and delivery by campaign, objective, platform, ad set... (`by`: column names; the
     default keeps apart campaigns that share a name, as Meta's 'Instagram Post' boosts do).
 
@@ -145,11 +145,15 @@ def ad_performance(ads: pd.DataFrame, by=("platform", "campaign_id", "campaign")
     .ctr, .link_ctr, .cost_per_result, .cost_per_engagement. `results` and `cost_per_result` are
     filled only for groups with a single result type (named in `result_type`; 'mixed' otherwise).
     With `total`, a last row 'all' sums everything. Largest spend first. Money is never added
-    across currencies: when the rows carry several, `currency` becomes the first grouping key
-    and there is one total per currency."""
+    across currencies: when the rows carry several, or one other than `currency` (audit.yml's, that
+    of the rows naming none), `currency` becomes the first grouping key and there is one total per
+    currency."""
     keys = list(by)
     df = ads_in_scope(ads, account, period)
-    by_currency = "currency" not in keys and df["currency"].nunique() > 1
+    other = currency is not None and bool(_other_currency(df, currency).any())
+    code = df["currency"].astype("str").str.strip().str.upper()  # 'eur' and 'EUR ' are EUR
+    df = df.assign(currency=code if currency is None else code.fillna(currency.strip().upper()))
+    by_currency = "currency" not in keys and (df["currency"].nunique() > 1 or other)
     keys = ["currency"] * by_currency + keys
     cols = keys + [c for c in ("rows", *AD_SUMS, "frequency", "cpm", "cpc", "cost_per_link_click", "ctr",
                                "link_ctr", "cost_per_engagement", "result_type", "results", "cost_per_result")

@@ -117,12 +117,13 @@ def _headline(ms: list[dict]) -> list[dict]:
 
 def figure(m: dict, config: Any) -> dict:
     qualifier = " · ".join(str(x) for x in (m.get("platform"), m.get("label")) if x)
+    currency = m.get("currency") or config.currency  # money in another currency says so when recorded
     return {
         "label": m.get("name") or m["metric"],
         "qualifier": qualifier,
-        "value": format_value(m.get("value"), m.get("unit"), config.currency),
+        "value": format_value(m.get("value"), m.get("unit"), currency),
         "n": format_n(m.get("n")),
-        "interval": format_interval(m.get("low"), m.get("high"), m.get("unit"), config.currency),
+        "interval": format_interval(m.get("low"), m.get("high"), m.get("unit"), currency),
         "anchor": definition_anchor(m["metric"]),
     }
 
