@@ -126,16 +126,16 @@ def _share_svg_text_sizes() -> None:
     measured twice, and the same tick labels again in the next chart. The size of a text in SVG
     depends on nothing else than the text, its font and whether it is mathtext (the renderer asks
     a `TextToPath`), so one cache serves all: a chart is saved ~30 % faster, byte for byte the same
-    (tests/test_plots.py)."""
+    (tests/test_plots.py). matplotlib has no setting for this: the renderer's method is replaced,
+    once per process, by one that asks the shared cache (the original stays as `.own`)."""
     import functools
 
+    import matplotlib as mpl
     from matplotlib.backends.backend_svg import RendererSVG
     from matplotlib.textpath import TextToPath
 
     if getattr(RendererSVG.get_text_width_height_descent, "shared", False):
         return
-    import matplotlib as mpl
-
     text_to_path = TextToPath()
 
     @functools.lru_cache(maxsize=4096)
