@@ -7,8 +7,13 @@ import yaml
 from conftest import ROOT
 
 
+# conda-forge packages named otherwise than on PyPI
+CONDA_NAMES = {"python-xxhash": "xxhash"}
+
+
 def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    name = re.sub(r"[-_.]+", "-", name).lower()
+    return CONDA_NAMES.get(name, name)
 
 
 def test_environment_matches_pyproject():
