@@ -289,6 +289,28 @@ def test_platform_normalisation(category, host, expected):
     assert expected in L.PLATFORMS
 
 
+PLATFORM_CASES = [(c, h) for c in ("Twitter", "Videos", "", "Réseaux sociaux", "News", "Le Monde", "Pinterest")
+                  for h in ("twitter.com", "youtu.be", "www.reddit.com", "someone.blogspot.com", "lemonde.fr", None)]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_platform_of_every_row_as_of_one(tmp_path, monkeypatch, chunked):
+    """A file's rows get the platform `_platform_of` gives their category and link's host, whether the
+    category decides alone or the host is read (only then), and the host stands for a missing outlet."""
+    p = tmp_path / "mentions.csv"
+    rows = [f"2024-04-{1 + i % 28:02d},lumen {i},{f'https://{h}/p/{i}' if h else ''},{c}"
+            for i, (c, h) in enumerate(PLATFORM_CASES)]
+    p.write_text("Date,Content,URL,Category\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    if chunked:
+        monkeypatch.setattr(sniff, "SMALL_FILE", 10)
+        monkeypatch.setattr(L, "CHUNK_ROWS", 4)
+    res, m = parse(p)
+    assert res.status == "ok" and len(m) == len(PLATFORM_CASES)
+    assert m.platform.tolist() == [L._platform_of(c, h) for c, h in PLATFORM_CASES]
+    hosts = [h.removeprefix("www.") if h else (c or None) for c, h in PLATFORM_CASES]
+    assert [s if isinstance(s, str) else None for s in m.source] == hosts
+
+
 @pytest.mark.parametrize("raw,expected", [
     ("Positive", "positive"), ("négatif", "negative"), ("Neutre", "neutral"), ("1", "positive"), ("-1", "negative"),
     ("0", "neutral"), ("0,4", "positive"), ("-35", "negative"), ("Not Rated", None), ("mixed", None), ("", None),

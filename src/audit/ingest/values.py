@@ -79,6 +79,15 @@ def map_distinct_arrow(arr, fn):
     return pa.array([fn(u) for u in codes.dictionary.to_pylist()], pa.large_string()).take(codes.indices)
 
 
+def scatter(arr, rows: np.ndarray, values):
+    """A pyarrow Array: `arr` with the cells at `rows` (increasing positions) replaced by `values`, in order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(arr, pa.array(mask), values)
+
+
 def blank(series: pd.Series) -> pd.Series:
     """True where the cell is a placeholder for 'no value'."""
     arr = arrow_strings(series)

@@ -132,7 +132,7 @@ def _platform_of(category: str | None, host: str | None, default: str | None = N
     key = (category or "").strip().casefold()
     named = _CATEGORY.get(key, "?")
     if named not in (None, "?"):
-        return named
+        return named  # = _named_platform(category)
     found = _host_platform(host)
     if found:
         return found
@@ -141,6 +141,11 @@ def _platform_of(category: str | None, host: str | None, default: str | None = N
     if named is None:  # "videos", "other socials": a network we cannot name
         return "other"
     return "web" if host else "other"
+
+
+def _named_platform(category: str) -> str | None:
+    """The platform a category names by itself ("Twitter", "News"), None when it names none ("Videos")."""
+    return _CATEGORY.get(category.strip().casefold()) or None
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same category and host come back chunk after chunk
@@ -230,6 +235,17 @@ def _host(arr: pa.Array) -> pa.Array:
         mask[again] = True
         host = pc.replace_with_mask(host, pa.array(mask), exact)
     return host
+
+
+def _host_of(url: pa.Array, where: pa.Array | None = None) -> pa.Array:
+    """The lower-cased host of each link (`_host`), only in the rows `where` is true (null elsewhere)."""
+    if where is None or pc.all(where).as_py():
+        return pc.utf8_lower(_host(url))
+    rows = np.flatnonzero(pc.fill_null(where, False).to_numpy(zero_copy_only=False))
+    empty = pa.nulls(len(url), pa.large_string())
+    if not rows.size:
+        return empty
+    return V.scatter(empty, rows, pc.utf8_lower(_host(url.take(pa.array(rows)))))
 
 
 class _Accounts:
@@ -419,17 +435,16 @@ class Mentions(Format):
         looks_url = pc.fill_null(pc.match_substring_regex(source, _LOOKS_URL), False)
         url = pc.coalesce(_arrow(out["url"]), pc.if_else(looks_url, source, null))
         out["url"] = _series(url, index)
-        host = pc.utf8_lower(_host(url))
-        source_host = pc.utf8_lower(_host(pc.if_else(looks_url, source, null)))
+        source_host = _host_of(pc.if_else(looks_url, source, null))
         category = _arrow(text(chunk, cols.get("platform")))
         if "platform" not in cols and "source" in cols:
             category = pc.if_else(looks_url, null, source)  # an outlet name such as "Twitter" still names the network
-        nothing = pa.scalar("", pa.large_string())
-        key = pc.binary_join_element_wise(pc.fill_null(category, ""), pc.coalesce(host, source_host, nothing),
-                                          pa.scalar("\x1f", pa.large_string()))
-        default = accounts.ctx.override.platform if accounts.ctx.override else None
+        # The link's host is read only where it is needed: where the category names no platform
+        # ("Videos", none), or no outlet is given (the host is the source then).
+        named = V.map_distinct_arrow(category, _named_platform)
+        host = _host_of(url, pc.or_kleene(pc.is_null(named), pc.invert(pc.is_valid(source))))
         out["source"] = _series(pc.coalesce(pc.if_else(looks_url, source_host, source), host, category), index)
-        out["platform"] = _series(V.map_distinct_arrow(key, lambda k: _platform_of_key(k, default)), index)
+        out["platform"] = _series(self._platforms(named, category, pc.coalesce(host, source_host), accounts), index)
         project = text(chunk, cols["project"]) if "project" in cols else accounts.file_project(index)
         out["account"] = accounts.assign(None, [out["title"], out["text"]]) if project is None else None
         if "sentiment" in cols:
@@ -446,6 +461,20 @@ class Mentions(Format):
         out["mention_id"] = None  # hashed by the caller (see parse)
         keys = _id_keys(ids, url, _arrow(when), body)
         return pd.DataFrame(out, index=index), project, lost_id, keys, self._typed(chunk, when, cols, accounts.ctx)
+
+    @staticmethod
+    def _platforms(named: pa.Array, category: pa.Array, host: pa.Array, accounts: _Accounts) -> pa.Array:
+        """`_platform_of` for each row: the platform its category names, else decided from the category
+        and the host (distinct pairs once)."""
+        rest = np.flatnonzero(named.is_null().to_numpy(zero_copy_only=False))
+        if not rest.size:
+            return named
+        take = pa.array(rest)
+        key = pc.binary_join_element_wise(pc.fill_null(category.take(take), ""), pc.fill_null(host.take(take), ""),
+                                          pa.scalar("\x1f", pa.large_string()))
+        default = accounts.ctx.override.platform if accounts.ctx.override else None
+        decided = V.map_distinct_arrow(key, lambda k: _platform_of_key(k, default))
+        return V.scatter(named, rest, decided)
 
     @staticmethod
     def _when(chunk: pd.DataFrame, cols: dict[str, str]) -> pd.Series:
