@@ -124,6 +124,16 @@ def test_overlapping_daily_series_deduplicated():
     assert len(deduplicate("account_daily", pd.DataFrame(rows))) == 1
 
 
+def test_mentions_deduplicated_by_id_in_order_and_without_id_kept():
+    ids = ["a", None, "b", "a", None, "c", "b"]
+    df = pd.DataFrame({"account": "B", "mention_id": pd.array(ids, dtype="str"), "n": range(7),
+                       "source_file": "m.csv", "source_row": range(2, 9)})
+    out = deduplicate("mentions", df)
+    assert out["n"].tolist() == [1, 3, 4, 5, 6]  # the last of each id, in file order; no id: every row
+    same = df.iloc[[0, 1, 2, 4, 5]]
+    assert deduplicate("mentions", same) is same  # nothing repeated: the table itself, not a copy
+
+
 def test_cli_prints_one_line_per_problem_and_exit_codes(tmp_path):
     client = make_client(tmp_path)
     (client / "broken.zip").write_bytes(b"PK\x03\x04 this is not a zip")
