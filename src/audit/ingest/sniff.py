@@ -203,7 +203,9 @@ def _numbered(frame: pd.DataFrame, line: int) -> tuple[pd.DataFrame, int]:
             continue
         arr = whole(arr)
         text, ends = cell_bytes(arr)
-        low = np.flatnonzero(text <= 13)  # one pass over the bytes: line breaks are rare
+        if not text.size or text.min() > 13:  # no line break (most columns): one cheap pass
+            continue
+        low = np.flatnonzero(text <= 13)  # line breaks are rare
         if (text[low] == 13).any():
             arr = whole(pc.replace_substring(pc.replace_substring(arr, "\r\n", "\n"), "\r", "\n"))
             frame[name] = pd.array(arr, dtype=frame[name].dtype)
