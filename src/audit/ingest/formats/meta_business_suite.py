@@ -97,7 +97,7 @@ class _Content(Format):
     tables = ("posts",)
     default_type: str | None = None
     handles: tuple[str, ...] = ("page_name", "page_id")  # columns naming the account, best first
-    CHUNK_ROWS = 12_500  # rows cleaned at once: 4 chunks of ~5 MB are in flight (2 workers, reading, settling)
+    CHUNK_ROWS = 24_000  # rows cleaned at once (~10 MB of text): see listening.CHUNK_ROWS
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:
         cols = ctx.columns(pd.DataFrame(columns=dedupe(block.header)), COMMON)
