@@ -3,6 +3,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -132,6 +133,34 @@ def test_mentions_deduplicated_by_id_in_order_and_without_id_kept():
     assert out["n"].tolist() == [1, 3, 4, 5, 6]  # the last of each id, in file order; no id: every row
     same = df.iloc[[0, 1, 2, 4, 5]]
     assert deduplicate("mentions", same) is same  # nothing repeated: the table itself, not a copy
+
+
+def test_parquet_dictionaries_only_for_repeating_columns():
+    import pyarrow as pa
+
+    from audit.ingest.pipeline import _dictionary_columns
+    n = 20_000
+    big = pa.table({"platform": ["x", "facebook"] * (n // 2), "mention_id": [f"{i:016x}" for i in range(n)],
+                    "reach": [float(i % 7) for i in range(n)]})
+    assert _dictionary_columns(big) == ["platform", "reach"]
+    assert _dictionary_columns(big.slice(0, 500)) == ["platform", "mention_id", "reach"]  # small: all, as before
+
+
+def test_one_file_table_is_its_cache_and_overlapping_files_are_merged(tmp_path):
+    from audit.paths import cache_dir
+    client = make_client(tmp_path)
+    mentions = (Path(__file__).parent / "fixtures" / "exports" / "listening" / "brand24_en.csv").read_bytes()
+    (client / "mentions_march.csv").write_bytes(mentions)
+    rep = ingest(client, progress=False)
+    one = cache_dir(client) / "mentions.parquet"
+    cached = next((cache_dir(client) / "files").glob("*/mentions.parquet"))
+    assert one.read_bytes() == cached.read_bytes() and rep.duplicates_removed == {}  # copied, not re-encoded
+    alone = pd.read_parquet(one)
+    (client / "mentions_march_again.csv").write_bytes(mentions)  # the same export downloaded twice
+    rep = ingest(client, progress=False)
+    both = pd.read_parquet(one)
+    assert rep.duplicates_removed == {"mentions": len(alone)} and len(both) == len(alone)
+    assert both["mention_id"].tolist() == alone["mention_id"].tolist()
 
 
 def test_cli_prints_one_line_per_problem_and_exit_codes(tmp_path):
