@@ -203,7 +203,7 @@ def measure(path: Path, repeat: int, mode: str = "--child") -> dict:
     return fig
 
 
-def report(label: str, path: Path, rows: int, fig: dict) -> bool:
+def report(label: str, path: Path, rows: int, fig: dict) -> dict[str, bool]:
     size = path.stat().st_size
     mb = size / 1e6
     rate = mb / fig["seconds"]
@@ -219,10 +219,10 @@ def report(label: str, path: Path, rows: int, fig: dict) -> bool:
           f" load average {os.getloadavg()[0]:.1f}\n"
           f"   peak RSS {fig['peak'] / 1e6:,.0f} MB (highest run) = {peak_x:.2f}× file (target < {TARGET_PEAK_X:.0f}×);"
           f" after imports {fig['base'] / 1e6:,.0f} MB, so {above_x:.2f}× file above that")
-    verdict = {"speed": rate >= TARGET_MB_S, "peak (whole process)": peak_x < TARGET_PEAK_X,
-               "peak above imports": above_x < TARGET_PEAK_X}
+    verdict = {"speed": ok and rate >= TARGET_MB_S, "peak above imports": ok and above_x < TARGET_PEAK_X,
+               "peak of the whole process": ok and peak_x < TARGET_PEAK_X}
     print("    " + "; ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in verdict.items()))
-    return ok and rate >= TARGET_MB_S and peak_x < TARGET_PEAK_X
+    return verdict
 
 
 def whole(path: Path, rows: int, repeat: int) -> None:
@@ -303,7 +303,9 @@ def main() -> None:
                 f.unlink()
             folder.rmdir()
     print(machine.describe("after"))
-    print("targets met (speed, whole-process peak)" if all(met) else "targets NOT met (speed, whole-process peak)")
+    # Peak memory is judged both ways: above what Python, pandas and pyarrow take before any file
+    # is read (~125 MB, more than the mentions file itself), and for the process as a whole.
+    print("targets: " + "; ".join(f"{k} {'met' if all(v[k] for v in met) else 'NOT met'}" for k in met[0]))
 
 
 if __name__ == "__main__":

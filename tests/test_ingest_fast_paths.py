@@ -24,7 +24,7 @@ from audit.config import AuditConfig
 from audit.errors import DataError
 from audit.ingest import JEMALLOC_CONF
 from audit.ingest import conform as C
-from audit.ingest import sniff, streaming
+from audit.ingest import pipeline, sniff, streaming
 from audit.ingest import values as V
 from audit.ingest.formats import listening as L
 from audit.ingest.formats import meta_business_suite as M
@@ -137,6 +137,60 @@ def test_chunked_and_parallel_reading_gives_the_small_file_tables(tmp_path, name
         assert res.warnings == small_res.warnings
         for table in small:
             pd.testing.assert_frame_equal(big[table], small[table], check_exact=True)
+
+
+def _parse_mid_size(path: Path, *, stream: bool, head: int | None = None):
+    """parse_file with the file above STREAM_FILE (streamed when its format reads chunks) or not."""
+    spy = mock.patch.object(pipeline, "_parse_file", wraps=pipeline._parse_file)
+    patches = [mock.patch.object(sniff, "STREAM_FILE", 64 if stream else 1 << 40), spy]
+    if head:
+        patches.append(mock.patch.object(sniff, "HEAD_BYTES", head))
+    started = [p.start() for p in patches]
+    try:
+        res, tables = parse_file(path, path.name, CONFIG)
+        return res, tables, [c.kwargs["stream"] for c in started[1].call_args_list]
+    finally:
+        for p in reversed(patches):
+            p.stop()
+
+
+@pytest.mark.parametrize("name", sorted(QUIRKY))
+def test_mid_size_files_streamed_give_the_tables_read_whole_gives(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(QUIRKY[name]())
+    with mock.patch.object(sniff, "STREAM_FILE", 64):
+        assert sniff.read_blocks(path, name)[0].whole_ok  # the streamed kind of block
+    (whole_res, whole, _), (res, streamed, tries) = _parse_mid_size(path, stream=False), _parse_mid_size(path, stream=True)
+    assert tries == [True]  # streamed to the end
+    assert (res.status, res.formats, res.tables, res.warnings, res.errors) == \
+        (whole_res.status, whole_res.formats, whole_res.tables, whole_res.warnings, whole_res.errors)
+    for table in whole:
+        pd.testing.assert_frame_equal(streamed[table], whole[table], check_exact=True)
+
+
+@pytest.mark.parametrize("case", ["section further down", "format read whole", "unknown"])
+def test_what_streaming_does_not_fit_is_read_whole(tmp_path, case):
+    """A second section beyond the head (pyarrow meets rows of another width), a format that does not
+    read chunks, an unrecognised file: the same result as the file read whole, as it always was."""
+    if case == "section further down":
+        path = tmp_path / "brand24_fr.csv"
+        path.write_bytes(brand24_fr() + "\r\n\r\n# Résumé\r\nMentions;250\r\n".encode())
+    elif case == "format read whole":
+        path = tmp_path / "Source_medium_by_date.csv"
+        path.write_bytes((EXPORTS / "google_analytics" / path.name).read_bytes())
+    else:
+        path = tmp_path / "stock.csv"
+        path.write_text("sku,stock,warehouse\n" + "".join(f"A{i},{i % 7},Lyon\n" for i in range(500)), "utf-8")
+    whole_res, whole, _ = _parse_mid_size(path, stream=False, head=4096)
+    res, streamed, tries = _parse_mid_size(path, stream=True, head=4096)
+    assert tries == [True, False]  # streaming given up, the file read whole
+    assert (res.status, res.formats, res.tables, res.warnings, res.errors) == \
+        (whole_res.status, whole_res.formats, whole_res.tables, whole_res.warnings, whole_res.errors)
+    assert whole.keys() == streamed.keys()
+    for table in whole:
+        pd.testing.assert_frame_equal(streamed[table], whole[table], check_exact=True)
+    if case == "section further down":
+        assert res.tables == {"mentions": 250} and any("Résumé" in w or "section" in w for w in res.warnings)
 
 
 def test_a_totals_row_is_the_same_error_in_chunks(tmp_path):

@@ -27,7 +27,7 @@ from ..errors import AuditError, DataError
 from ..paths import cache_dir
 from .conform import conform
 from .registry import ParseContext, best_format, load_formats
-from .sniff import read_blocks
+from .sniff import ReadWhole, read_blocks
 from .state import REPORT_NAME, client_files, settings_key, sha256_of, unchanged_report
 
 
@@ -106,11 +106,19 @@ def _return_freed_memory() -> None:
 def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileResult, dict[str, pd.DataFrame]]:
     """Parse one file into canonical tables; never raises for data problems."""
     _return_freed_memory()
+    try:
+        return _parse_file(path, rel, config, stream=True)
+    except ReadWhole:  # a mid-size CSV streaming does not fit: read it whole, from the start
+        return _parse_file(path, rel, config, stream=False)
+
+
+def _parse_file(path: Path, rel: str, config: AuditConfig | None,
+                stream: bool) -> tuple[FileResult, dict[str, pd.DataFrame]]:
     res = FileResult(file=rel, sha256="")
     frames: dict[str, list[pd.DataFrame]] = {}
     override = config.source_for(rel) if config else None
     try:
-        blocks = read_blocks(path, rel)
+        blocks = read_blocks(path, rel, stream=stream)
     except DataError as e:
         res.status, res.errors = "error", [str(e.at(file=rel))]
         return res, {}
@@ -120,8 +128,12 @@ def parse_file(path: Path, rel: str, config: AuditConfig | None) -> tuple[FileRe
         try:
             fmt, _ = best_format(block, override.format if override else None)
         except DataError as e:
+            if block.whole_ok:
+                raise ReadWhole(block.source) from None
             res.errors.append(str(e))
             continue
+        if block.whole_ok and (fmt is None or not fmt.streams):
+            raise ReadWhole(block.source)  # read as it always was, whole
         if fmt is None:
             unknown.append(block)
             continue

@@ -30,6 +30,9 @@ class Format:
     platform: ClassVar[str]  # default platform of the rows
     tables: ClassVar[tuple[str, ...]]  # canonical tables it feeds (empty: recognised, carries no rows)
     row_cap: ClassVar[int | None] = None  # the platform's export limit: warn when reached
+    # parse() reads a large CSV chunk by chunk (Block.chunks) and gives the tables it gives the same
+    # file read whole (tests/test_ingest_fast_paths.py): mid-size files are then streamed too.
+    streams: ClassVar[bool] = False
 
     def match(self, block: Block) -> float:
         raise NotImplementedError

@@ -24,11 +24,20 @@ from .streaming import read_ahead
 from .values import arrow_strings, cell_bytes, norm_header, whole
 
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
+# From this size, a CSV whose first 256 KB hold one table is streamed like a large one when its format
+# reads chunks (Format.streams): read whole, a 30 MB export took 8 MB/s and 14x its size in memory
+# (a Python string per cell). Whatever streaming does not fit (another section further down, a row
+# pyarrow refuses, a format that wants the rows at once) is read whole again (ReadWhole).
+STREAM_FILE = 1024 * 1024
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
 MAX_ZIP_RATIO = 200  # compression ratio above which a member is treated as a zip bomb
 HEAD_BYTES = 256 * 1024
 ARROW_BLOCK = 1 << 18  # bytes per pyarrow read of a large CSV (its reader reads up to 32 blocks ahead: 8 MB)
 csv.field_size_limit(2**31 - 1)
+
+
+class ReadWhole(Exception):
+    """A file streamed as one table is to be read whole after all (see STREAM_FILE); not a data error."""
 
 
 @dataclass
@@ -47,6 +56,7 @@ class Block:
     rows: list[list[str]] | None = None  # data rows (small inputs)
     row_numbers: list[int] | None = None  # 1-based source row of each data row
     path: Path | None = None  # large CSVs: read lazily from here
+    whole_ok: bool = False  # streamed, though small enough to be read whole (ReadWhole)
     file_meta: dict = field(default_factory=dict)
     # Every block of the same file (this one included), for formats whose data is spread over
     # several sheets of one workbook (legacy Facebook Insights .xls/.xlsx).
@@ -176,7 +186,8 @@ class Block:
                 yield _numbered(_arrow_frame(names, columns, strings), line)[0]
             return
         except (pa.ArrowInvalid, UnicodeDecodeError):
-            pass
+            if self.whole_ok:  # another section, a ragged row, another encoding: the small-file reader decides
+                raise ReadWhole(self.source) from None
         yield from self._pandas(names, chunksize=chunksize, skip=done)
 
 
@@ -239,16 +250,20 @@ def kind_of(data: bytes) -> str:
     return "text"
 
 
-def read_blocks(path: Path, source: str) -> list[Block]:
-    """All blocks of one file on disk (zip members included). Raises DataError when unreadable."""
+def read_blocks(path: Path, source: str, stream: bool = True) -> list[Block]:
+    """All blocks of one file on disk (zip members included). Raises DataError when unreadable.
+    CSVs above SMALL_FILE, and with `stream` those above STREAM_FILE that begin with one table, are
+    one Block read lazily, chunk by chunk."""
     size = path.stat().st_size
     if size == 0:
         raise DataError("the file is empty", source)
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
     kind = kind_of(head)
-    if kind == "text" and size > SMALL_FILE:
-        return [_large_csv(path, source, head)]
+    if kind == "text" and (size > SMALL_FILE or (stream and size > STREAM_FILE)):
+        block = _large_csv(path, source, head, whole_ok=size <= SMALL_FILE)
+        if block is not None:
+            return [block]
     data = path.read_bytes()
     blocks = blocks_from_bytes(data, source)
     for b in blocks:
@@ -382,13 +397,16 @@ def _legacy_codepage(data: bytes) -> str:
     return "cp1252"
 
 
-def _large_csv(path: Path, source: str, head: bytes) -> Block:
+def _large_csv(path: Path, source: str, head: bytes, whole_ok: bool = False) -> Block | None:
+    """The file's table, to be read lazily; None when `whole_ok` and its head does not hold one table."""
     text, enc = decode(head[: len(head) - 4] if len(head) == HEAD_BYTES else head, source)
     blocks = text_blocks(text, source, enc, partial=True)
+    if whole_ok and len(blocks) != 1:
+        return None
     if not blocks:
         raise DataError("no table found in the first 256 KB", source)
     b = blocks[0]
-    b.rows, b.row_numbers, b.path = None, None, path
+    b.rows, b.row_numbers, b.path, b.whole_ok = None, None, path, whole_ok
     b.encoding = "utf-8-sig" if enc == "utf-8" and head.startswith(b"\xef\xbb\xbf") else enc
     return b
 

@@ -96,6 +96,7 @@ class _Content(Format):
 
     tables = ("posts",)
     default_type: str | None = None
+    streams = True
     handles: tuple[str, ...] = ("page_name", "page_id")  # columns naming the account, best first
     CHUNK_ROWS = 24_000  # rows cleaned at once (~10 MB of text): see listening.CHUNK_ROWS
 
