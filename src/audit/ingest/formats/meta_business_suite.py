@@ -202,7 +202,8 @@ class _Content(Format):
             part["funded"] = text(df, cols["funded"]).notna()
         part["other_date"] = None
         if "date" in cols:
-            dates = df[cols["date"]].astype("str").str.strip()
+            # the column's distinct cells, in order of first appearance ("Lifetime" on every row)
+            dates = pd.Series(df[cols["date"]].astype("str").unique()).str.strip()
             other = dates[~V.blank(dates) & (dates.str.casefold() != "lifetime")]
             part["other_date"] = other.iloc[0] if len(other) else None
         return part
