@@ -550,6 +550,26 @@ def test_plain_iso_dates_read_by_pyarrow_as_by_pandas():
         assert V._plain_iso8601(pd.Series([*cells, bad], dtype="str")) is None  # pandas decides these
 
 
+@pytest.mark.parametrize("mixed", [False, True])
+@pytest.mark.parametrize("day_first", [False, True])
+def test_fixed_width_slash_dates_read_as_by_the_regex_reordering(mixed, day_first):
+    rng = random.Random(7)
+    cells = [f"{rng.randrange(1, 13):02d}/{rng.randrange(1, 13):02d}/{rng.randrange(1990, 2031)} "
+             f"{rng.randrange(24):02d}:{rng.randrange(60):02d}" for _ in range(400)]
+    cells += ["02/30/2024 10:00", "30/02/2024 10:00", "13/13/2024 10:00", "01/01/2024 24:00", "12/12/2024 23:59"]
+    if mixed:  # any of these makes the whole column take the regex way
+        cells.append(rng.choice(["3/5/2024 10:00", "03-05/2024 10:00", "03/05/24 10:00", "03.05.2024 10:0",
+                                 "03/05/2024 1:00", "0x/05/2024 10:00"]))
+    s = pd.Series(cells, dtype="str", index=range(10, 10 + len(cells)))
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    assert (V._fixed_width_slash(arr, day_first) is None) == mixed
+    with mock.patch.object(V, "_fixed_width_slash", return_value=None):
+        by_regex = V._numeric_dates(s, day_first)
+    got = V._numeric_dates(s, day_first)
+    pd.testing.assert_series_equal(got, by_regex)
+    assert got.notna().sum() > 300 and got.isna().sum() > 1  # most read, the impossible ones not
+
+
 def test_year_range_by_bounds_as_year_by_year():
     naive = pd.Series(pd.to_datetime(["1989-12-31 23:59:59", "1990-01-01 00:00:00", "2100-12-31 23:59:00",
                                       "2101-01-01 00:00:00", None]),

@@ -668,12 +668,42 @@ def _numeric_dates(values: pd.Series, day_first: bool) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
     arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    moved = _fixed_width_slash(arr, day_first)
+    if moved is not None:
+        return _iso8601(pd.Series(pd.array(moved, dtype="str"), index=values.index))
     d, m = (r"\1", r"\2") if day_first else (r"\2", r"\1")
     arr = pc.replace_substring_regex(arr, _SLASH_HEAD + r"([0-9]{4})", rf"\3-{m}-{d}")
     # two-digit years get their century as strptime's %y does: 69-99 → 19xx, 00-68 → 20xx
     arr = pc.replace_substring_regex(arr, _SLASH_HEAD + r"([0-5][0-9]|6[0-8])($|[^0-9])", rf"20\3-{m}-{d}\4")
     arr = pc.replace_substring_regex(arr, _SLASH_HEAD + r"(69|[7-9][0-9])($|[^0-9])", rf"19\3-{m}-{d}\4")
     return _iso8601(pd.Series(pd.array(arr, dtype="str"), index=values.index))
+
+
+def _fixed_width_slash(arr, day_first: bool):
+    """`_numeric_dates`' reordering ('03/15/2024 14:32' → '2024-03-15 14:32') done by moving bytes, when
+    every cell has one length and begins with two digits, two digits and four, apart by one separator
+    twice (Meta, most tools): three regex replacements cost ~5x more. None otherwise."""
+    import pyarrow as pa
+    arr = whole(arr)
+    text, ends = cell_bytes(arr)
+    n = len(arr)
+    width = int(ends[1]) if n else 0
+    if not n or arr.null_count or width < 10 or len(text) != n * width or (np.diff(ends) != width).any():
+        return None
+    grid = text.reshape(n, width)
+    digits = grid[:, [0, 1, 3, 4, 6, 7, 8, 9]]
+    sep = grid[:, 2]
+    if not (((digits >= 0x30) & (digits <= 0x39)).all() and (grid[:, 5] == sep).all()
+            and np.isin(sep, np.frombuffer(b"/.-", dtype=np.uint8)).all()):
+        return None
+    out = np.empty_like(grid)
+    out[:, 0:4] = grid[:, 6:10]
+    out[:, 4] = out[:, 7] = ord("-")
+    month, day = (grid[:, 3:5], grid[:, 0:2]) if day_first else (grid[:, 0:2], grid[:, 3:5])
+    out[:, 5:7], out[:, 8:10] = month, day
+    out[:, 10:] = grid[:, 10:]
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(ends.astype(np.int64)),
+                                                        pa.py_buffer(out.tobytes())])
 
 
 def _leading_numbers(values: pd.Series) -> pd.DataFrame:
