@@ -168,6 +168,39 @@ def test_mid_size_files_streamed_give_the_tables_read_whole_gives(tmp_path, name
         pd.testing.assert_frame_equal(streamed[table], whole[table], check_exact=True)
 
 
+def _same_both_ways(path: Path) -> list[bool]:
+    """The file parsed as streamed (from 64 bytes up) and read whole give the same result; the tries."""
+    (whole_res, whole, _), (res, streamed, tries) = _parse_mid_size(path, stream=False), _parse_mid_size(path, stream=True)
+    assert (res.status, res.formats, res.tables, res.warnings, res.errors, res.dropped) == \
+        (whole_res.status, whole_res.formats, whole_res.tables, whole_res.warnings, whole_res.errors, whole_res.dropped)
+    assert streamed.keys() == whole.keys()
+    for table in whole:
+        pd.testing.assert_frame_equal(streamed[table], whole[table], check_exact=True)
+    return tries
+
+
+CSV_FIXTURES = sorted(p for p in EXPORTS.rglob("*") if p.suffix in (".csv", ".tsv"))
+
+
+@pytest.mark.parametrize("path", CSV_FIXTURES, ids=lambda p: p.relative_to(EXPORTS).as_posix())
+def test_every_csv_fixture_streamed_gives_what_it_gives_read_whole(path):
+    _same_both_ways(path)
+
+
+def test_every_real_csv_streamed_gives_what_it_gives_read_whole(realdata):
+    tries = {p.name: _same_both_ways(p) for p in sorted(realdata.rglob("*.csv"))}
+    assert sum(t == [True] for t in tries.values()) >= 10  # most were streamed to the end
+
+
+def test_a_streamed_export_at_the_platforms_row_limit_is_warned_about(tmp_path):
+    path = tmp_path / "Queries.csv"
+    path.write_text("Top queries,Clicks,Impressions,CTR,Position\n"
+                    + "".join(f"query {i},{i % 9},{100 + i},1.5%,{1 + i % 20}\n" for i in range(1000)), "utf-8")
+    assert _same_both_ways(path) == [True]
+    res = _parse_mid_size(path, stream=True)[0]
+    assert any("export limit is reached" in w for w in res.warnings)
+
+
 @pytest.mark.parametrize("case", ["section further down", "format read whole", "unknown"])
 def test_what_streaming_does_not_fit_is_read_whole(tmp_path, case):
     """A second section beyond the head (pyarrow meets rows of another width), a format that does not
@@ -176,8 +209,8 @@ def test_what_streaming_does_not_fit_is_read_whole(tmp_path, case):
         path = tmp_path / "brand24_fr.csv"
         path.write_bytes(brand24_fr() + "\r\n\r\n# Résumé\r\nMentions;250\r\n".encode())
     elif case == "format read whole":
-        path = tmp_path / "Source_medium_by_date.csv"
-        path.write_bytes((EXPORTS / "google_analytics" / path.name).read_bytes())
+        path = tmp_path / "Reach.csv"  # Meta's per-metric daily series: the rows at once
+        path.write_bytes((EXPORTS / "meta" / path.name).read_bytes())
     else:
         path = tmp_path / "stock.csv"
         path.write_text("sku,stock,warehouse\n" + "".join(f"A{i},{i % 7},Lyon\n" for i in range(500)), "utf-8")

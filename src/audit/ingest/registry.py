@@ -30,9 +30,10 @@ class Format:
     platform: ClassVar[str]  # default platform of the rows
     tables: ClassVar[tuple[str, ...]]  # canonical tables it feeds (empty: recognised, carries no rows)
     row_cap: ClassVar[int | None] = None  # the platform's export limit: warn when reached
-    # parse() reads a large CSV chunk by chunk (Block.chunks) and gives the tables it gives the same
-    # file read whole (tests/test_ingest_fast_paths.py): mid-size files are then streamed too.
-    streams: ClassVar[bool] = False
+    # parse() reads a CSV streamed by pyarrow (Block.frame or Block.chunks) to the tables it gives the
+    # same file read whole (every CSV fixture is checked both ways: tests/test_ingest_fast_paths.py), so
+    # files from sniff.STREAM_FILE up are streamed. False for formats that read the rows at once.
+    streams: ClassVar[bool] = True
 
     def match(self, block: Block) -> float:
         raise NotImplementedError

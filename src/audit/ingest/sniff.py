@@ -25,8 +25,8 @@ from .values import arrow_strings, cell_bytes, norm_header, whole
 
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
 # From this size, a CSV whose first 256 KB hold one table is streamed like a large one when its format
-# reads chunks (Format.streams): read whole, a 30 MB export took 8 MB/s and 14x its size in memory
-# (a Python string per cell). Whatever streaming does not fit (another section further down, a row
+# takes streamed CSVs (Format.streams: all but Meta's per-metric series and Audience.csv): read whole,
+# a 30 MB export took 8 MB/s and 14x its size in memory (a Python string per cell). Whatever streaming does not fit (another section further down, a row
 # pyarrow refuses, a format that wants the rows at once) is read whole again (ReadWhole).
 STREAM_FILE = 1024 * 1024
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
@@ -57,6 +57,7 @@ class Block:
     row_numbers: list[int] | None = None  # 1-based source row of each data row
     path: Path | None = None  # large CSVs: read lazily from here
     whole_ok: bool = False  # streamed, though small enough to be read whole (ReadWhole)
+    rows_read: int = 0  # streamed: the data rows read so far
     file_meta: dict = field(default_factory=dict)
     # Every block of the same file (this one included), for formats whose data is spread over
     # several sheets of one workbook (legacy Facebook Insights .xls/.xlsx).
@@ -81,8 +82,8 @@ class Block:
         return self.frame(nrows=n).astype(str).values.tolist()
 
     def __len__(self) -> int:
-        """Data rows; 0 when not counted (a large CSV read in chunks). len() must not be negative."""
-        return len(self.rows) if self.rows is not None else 0
+        """Data rows; for a streamed CSV, those read so far (all of them once parsed)."""
+        return len(self.rows) if self.rows is not None else self.rows_read
 
     def frame(self, nrows: int | None = None, chunksize: int | None = None):
         """The data as strings (no NA conversion), columns named as in the header (duplicates get
@@ -101,7 +102,7 @@ class Block:
             return pd.DataFrame({n: pd.array(c, dtype="str") for n, c in zip(names, zip(*rows))}, index=index)
         if nrows is not None:
             return self._pandas(names, nrows=nrows)
-        chunks = self._stream(names, chunksize or 200_000)
+        chunks = self._counted(self._stream(names, chunksize or 200_000))
         if chunksize is not None:
             return chunks
         parts = list(chunks)
@@ -119,6 +120,12 @@ class Block:
             yield chunk
         if empty:
             yield self.frame(nrows=0)
+
+    def _counted(self, frames):
+        self.rows_read = 0
+        for frame in frames:
+            self.rows_read += len(frame)
+            yield frame
 
     # Large CSVs. Rows are numbered by the line they start on, as for small files.
     def _pandas(self, names: list[str], nrows: int | None = None, chunksize: int | None = None, skip: int = 0):

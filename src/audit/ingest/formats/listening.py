@@ -358,7 +358,6 @@ class Mentions(Format):
 
     platform = "listening"
     tables = ("mentions",)
-    streams = True
     date_formats: ClassVar[tuple[str, ...]] = ()
 
     def parse(self, block: Block, ctx: ParseContext) -> dict[str, pd.DataFrame]:

@@ -96,7 +96,6 @@ class _Content(Format):
 
     tables = ("posts",)
     default_type: str | None = None
-    streams = True
     handles: tuple[str, ...] = ("page_name", "page_id")  # columns naming the account, best first
     CHUNK_ROWS = 24_000  # rows cleaned at once (~10 MB of text): see listening.CHUNK_ROWS
 
@@ -350,6 +349,7 @@ class DailySeries(Format):
     label = "Meta Business Suite insights export, one metric per day (Reach.csv, Follows.csv...; UTF-16 or re-saved)"
     platform = "facebook"
     tables = ("account_daily",)
+    streams = False  # reads block.rows
 
     def match(self, block: Block) -> float:
         keys = block.keys
@@ -452,6 +452,7 @@ class Audience(Format):
     label = "Meta Business Suite Audience.csv (age & gender, top countries, top cities)"
     platform = "facebook"
     tables = ("audience",)
+    streams = False  # reads block.rows
 
     def match(self, block: Block) -> float:
         kind = _audience_kind(_title_of(block))
