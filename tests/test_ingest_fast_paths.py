@@ -4,6 +4,7 @@ the pyarrow versions of the cell helpers must agree with the pandas/Python defin
 cell; the schema check without pandera must accept exactly what pandera accepts."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import random
@@ -114,13 +115,14 @@ def _parse(path: Path, *, large: bool, workers: int = 1):
     if large:
         patches += [mock.patch.object(sniff, "SMALL_FILE", 64), mock.patch.object(sniff, "ARROW_BLOCK", 4096),
                     mock.patch.object(L, "CHUNK_ROWS", 7), mock.patch.object(M._Content, "CHUNK_ROWS", 7)]
-    for p in patches:
-        p.start()
-    try:
-        return parse_file(path, path.name, CONFIG)
-    finally:
-        for p in reversed(patches):
-            p.stop()
+    return _parse_patched(path, patches)[:2]
+
+
+def _parse_patched(path: Path, patches: list):
+    """parse_file with the patches in force, and what each of them stands for (the mocks)."""
+    with contextlib.ExitStack() as stack:
+        mocks = [stack.enter_context(p) for p in patches]
+        return (*parse_file(path, path.name, CONFIG), mocks)
 
 
 @pytest.mark.parametrize("name", sorted(QUIRKY))
@@ -145,13 +147,8 @@ def _parse_mid_size(path: Path, *, stream: bool, head: int | None = None):
     patches = [mock.patch.object(sniff, "STREAM_FILE", 64 if stream else 1 << 40), spy]
     if head:
         patches.append(mock.patch.object(sniff, "HEAD_BYTES", head))
-    started = [p.start() for p in patches]
-    try:
-        res, tables = parse_file(path, path.name, CONFIG)
-        return res, tables, [c.kwargs["stream"] for c in started[1].call_args_list]
-    finally:
-        for p in reversed(patches):
-            p.stop()
+    res, tables, mocks = _parse_patched(path, patches)
+    return res, tables, [c.kwargs["stream"] for c in mocks[1].call_args_list]
 
 
 @pytest.mark.parametrize("name", sorted(QUIRKY))
