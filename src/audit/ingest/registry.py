@@ -30,9 +30,9 @@ class Format:
     platform: ClassVar[str]  # default platform of the rows
     tables: ClassVar[tuple[str, ...]]  # canonical tables it feeds (empty: recognised, carries no rows)
     row_cap: ClassVar[int | None] = None  # the platform's export limit: warn when reached
-    # parse() reads a CSV streamed by pyarrow (Block.frame or Block.chunks) to the tables it gives the
-    # same file read whole (every CSV fixture is checked both ways: tests/test_ingest_fast_paths.py), so
-    # files from sniff.STREAM_FILE up are streamed. False for formats that read the rows at once.
+    # parse() turns a CSV streamed by pyarrow (Block.frame or Block.chunks) into the tables it makes of
+    # the same file read whole (every CSV fixture is checked both ways: tests/test_ingest_fast_paths.py),
+    # so files from sniff.STREAM_FILE up are streamed. False for formats that read the rows at once.
     streams: ClassVar[bool] = True
 
     def match(self, block: Block) -> float:

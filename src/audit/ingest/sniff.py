@@ -26,8 +26,9 @@ from .values import arrow_strings, cell_bytes, norm_header, whole
 SMALL_FILE = 32 * 1024 * 1024  # above this a CSV is one block read in chunks (pyarrow; pandas as fallback)
 # From this size, a CSV whose first 256 KB hold one table is streamed like a large one when its format
 # takes streamed CSVs (Format.streams: all but Meta's per-metric series and Audience.csv): read whole,
-# a 30 MB export took 8 MB/s and 14x its size in memory (a Python string per cell). Whatever streaming does not fit (another section further down, a row
-# pyarrow refuses, a format that wants the rows at once) is read whole again (ReadWhole).
+# a 30 MB export took 8 MB/s and 14x its size in memory (a Python string per cell). Whatever streaming
+# does not fit (another section further down, a row pyarrow refuses, a format that wants the rows at
+# once) is read whole again (ReadWhole).
 STREAM_FILE = 1024 * 1024
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members (or decompressed totals) larger than this
 MAX_ZIP_RATIO = 200  # compression ratio above which a member is treated as a zip bomb
