@@ -253,9 +253,7 @@ def nfkc_arrow(arr):
     if not where.size:
         return arr
     changed = [unicodedata.normalize("NFKC", x) for x in one.take(where).to_pylist()]
-    mask = np.zeros(len(one), dtype=bool)
-    mask[where] = True
-    return pc.replace_with_mask(one, pa.array(mask), pa.array(changed, one.type))
+    return scatter(one, where, pa.array(changed, one.type))
 
 
 def _beyond_latin1(arr) -> np.ndarray:

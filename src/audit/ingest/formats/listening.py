@@ -233,10 +233,7 @@ def _host(arr: pa.Array) -> pa.Array:
                                                                    pa.py_buffer(chars)])
     again = np.flatnonzero(valid & (size == 0))
     if again.size:
-        exact = _extract(arr.take(again), _HOST_RE)
-        mask = np.zeros(len(arr), dtype=bool)
-        mask[again] = True
-        host = pc.replace_with_mask(host, pa.array(mask), exact)
+        host = V.scatter(host, again, _extract(arr.take(again), _HOST_RE))
     return host
 
 
